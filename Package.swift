@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Module graph (arrows point at dependencies; nothing points back up):
+//   pipeline (CLI) → PipelineKit → PipelineRun, PipelinePlan, Stages
+//   Stages → PipelineSpec, PipelineStore, Learn
+//   PipelinePlan → PipelineSpec, PipelineStore (hashing)
+//   PipelineRun → (nothing ML: a generic DAG executor)
+//   PipelineStore → CHDF5, CCrypto;  Learn → COpenBLAS
+let package = Package(
+    name: "pipeline",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pipeline", targets: ["pipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // System libraries (Debian: libhdf5-dev, libopenblas-dev + liblapacke-dev, zlib1g-dev, libssl-dev).
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        .target(name: "PipelineSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "PipelineStore", dependencies: ["CHDF5", "CCrypto"]),
+        .target(name: "Learn", dependencies: ["COpenBLAS"]),
+        .target(name: "PipelinePlan", dependencies: ["PipelineSpec", "PipelineStore"]),
+        .target(name: "PipelineRun", dependencies: []),
+        .target(name: "Stages", dependencies: ["PipelineSpec", "PipelineStore", "Learn", "CZlib"]),
+        .target(name: "PipelineKit", dependencies: [
+            "PipelineSpec", "PipelinePlan", "PipelineRun", "PipelineStore", "Stages",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .executableTarget(name: "pipeline", dependencies: [
+            "PipelineKit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "PipelineSpecTests", dependencies: ["PipelineSpec"]),
+        .testTarget(name: "PipelineStoreTests", dependencies: ["PipelineStore"]),
+        .testTarget(name: "LearnTests", dependencies: ["Learn"]),
+        .testTarget(name: "PipelinePlanTests", dependencies: ["PipelinePlan"]),
+        .testTarget(name: "PipelineRunTests", dependencies: ["PipelineRun"]),
+        .testTarget(name: "StagesTests", dependencies: ["Stages"]),
+        .testTarget(name: "PipelineKitTests", dependencies: ["PipelineKit"]),
+        .testTarget(name: "CLITests", dependencies: ["pipeline"]),
+    ]
+)
