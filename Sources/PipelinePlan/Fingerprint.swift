@@ -1,0 +1,56 @@
+import PipelineSpec
+import PipelineStore
+
+/// Everything that determines a stage's result; its SHA-256 is the stage's fingerprint and cache key.
+///
+/// Hashed as canonical JSON (sorted keys, no whitespace) so cosmetic changes to the YAML — key order,
+/// comments, stage order, quoting that does not change a value — never invalidate the cache.
+public struct FingerprintInputs: Sendable, Equatable {
+    /// Cache layout version of the tool; bumping it invalidates every cached result.
+    public static let storeFormatVersion = 1
+
+    /// The stage kind.
+    public let kind: String
+    /// The kind's implementation version.
+    public let kindVersion: Int
+    /// Parameters after interpolation and defaults.
+    public let params: [String: ParamValue]
+    /// The pipeline seed.
+    public let seed: UInt64
+    /// Content hash of each bound input, by the key the stage sees.
+    public let inputs: [String: String]
+    /// Content hash of each file a path parameter names, by parameter.
+    public let files: [String: String]
+
+    /// Creates fingerprint inputs.
+    public init(kind: String, kindVersion: Int, params: [String: ParamValue], seed: UInt64,
+                inputs: [String: String], files: [String: String]) {
+        self.kind = kind
+        self.kindVersion = kindVersion
+        self.params = params
+        self.seed = seed
+        self.inputs = inputs
+        self.files = files
+    }
+
+    /// The canonical text that is hashed.
+    public var canonicalText: String {
+        let value = ParamValue.map([
+            "format": .int(Self.storeFormatVersion),
+            "kind": .string(kind),
+            "kind_version": .int(kindVersion),
+            "params": .map(params),
+            "seed": .string(String(seed)),
+            "inputs": .map(inputs.mapValues { .string($0) }),
+            "files": .map(files.mapValues { .string($0) }),
+        ])
+        return value.canonicalJSON
+    }
+
+    /// The fingerprint: lowercase hex SHA-256 of the canonical text.
+    public var fingerprint: String {
+        var hasher = SHA256Hasher()
+        hasher.update(canonicalText)
+        return hasher.finalize().hex
+    }
+}

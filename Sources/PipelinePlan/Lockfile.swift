@@ -1,0 +1,72 @@
+import PipelineSpec
+
+/// What was run: the observed state of a pipeline, written beside its YAML as `NAME.lock` after each run.
+///
+/// Separate from the declared `PipelineSpec` (the DVC split); small, sorted, and meant for git.
+public struct Lockfile: Codable, Sendable, Equatable {
+    /// Lockfile schema version.
+    public var lockfile: Int = 1
+    /// The pipeline's name.
+    public var pipeline: String
+    /// One record per stage that has run successfully.
+    public var stages: [String: StageRecord]
+
+    /// Creates a lockfile.
+    public init(pipeline: String, stages: [String: StageRecord] = [:]) {
+        self.pipeline = pipeline
+        self.stages = stages
+    }
+}
+
+/// The observed run of one stage.
+public struct StageRecord: Codable, Sendable, Equatable {
+    /// The stage kind.
+    public var kind: String
+    /// The fingerprint it ran under (the cache key).
+    public var fingerprint: String
+    /// The pipeline seed it ran with.
+    public var seed: UInt64
+    /// Its resolved parameters (for "param changed" reasons and diffs).
+    public var params: [String: ParamValue]
+    /// Content hash of each input, by key.
+    public var inputs: [String: String]
+    /// Content hash of each file named by a path parameter.
+    public var files: [String: String]
+    /// Each output's type, content hash and size.
+    public var outputs: [String: OutputRecord]
+    /// Key metrics the stage reported (e.g. accuracy).
+    public var metrics: [String: Double]
+    /// Wall time of the run that produced the outputs, in seconds.
+    public var seconds: Double
+
+    /// Creates a record.
+    public init(kind: String, fingerprint: String, seed: UInt64, params: [String: ParamValue], inputs: [String: String],
+                files: [String: String], outputs: [String: OutputRecord], metrics: [String: Double], seconds: Double) {
+        self.kind = kind
+        self.fingerprint = fingerprint
+        self.seed = seed
+        self.params = params
+        self.inputs = inputs
+        self.files = files
+        self.outputs = outputs
+        self.metrics = metrics
+        self.seconds = seconds
+    }
+}
+
+/// One stored output.
+public struct OutputRecord: Codable, Sendable, Equatable {
+    /// Its artifact type.
+    public var type: ArtifactType
+    /// SHA-256 of its content (of the file, or of a directory's sorted listing and contents).
+    public var hash: String
+    /// Its size in bytes.
+    public var bytes: Int64
+
+    /// Creates an output record.
+    public init(type: ArtifactType, hash: String, bytes: Int64) {
+        self.type = type
+        self.hash = hash
+        self.bytes = bytes
+    }
+}

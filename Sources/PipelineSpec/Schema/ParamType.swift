@@ -1,0 +1,82 @@
+/// The declared type of a stage parameter; validation, defaults, help and JSON Schema all derive from it.
+public indirect enum ParamType: Sendable {
+    /// true/false.
+    case bool
+    /// An integer within optional inclusive bounds.
+    case int(min: Int? = nil, max: Int? = nil)
+    /// A number within optional bounds; `exclusiveMin`/`exclusiveMax` make a bound strict.
+    case number(min: Double? = nil, max: Double? = nil, exclusiveMin: Bool = false, exclusiveMax: Bool = false)
+    /// Any string.
+    case string
+    /// One of a fixed set of strings.
+    case choice([String])
+    /// A file path, relative to the pipeline file's directory; `mustExist` makes validation check it.
+    case path(mustExist: Bool)
+    /// A list whose elements all have one type, with an optional minimum length.
+    case list(of: ParamType, minCount: Int = 0)
+    /// A mapping from arbitrary string keys to values of one type (e.g. environment variables).
+    case dictionary(of: ParamType)
+    /// Any one of several types, tried in order (e.g. a number or a string).
+    case oneOf([ParamType])
+
+    /// What the type accepts, in words, for "expected …" messages.
+    public var expectation: String {
+        switch self {
+        case .bool: return "true or false"
+        case let .int(min, max): return "an integer" + Self.bounds(min.map(Double.init), max.map(Double.init), false, false, integer: true)
+        case let .number(min, max, exMin, exMax): return "a number" + Self.bounds(min, max, exMin, exMax, integer: false)
+        case .string: return "a string"
+        case .choice(let options): return "one of " + options.map { "'\($0)'" }.joined(separator: ", ")
+        case .path: return "a file path"
+        case let .list(element, minCount):
+            return "a list" + (minCount > 0 ? " of at least \(minCount)" : "") + " of \(element.pluralExpectation)"
+        case .dictionary(let value): return "a mapping of names to \(value.pluralExpectation)"
+        case .oneOf(let types): return types.map(\.expectation).joined(separator: " or ")
+        }
+    }
+
+    private var pluralExpectation: String {
+        switch self {
+        case .int: return "integers"
+        case .number: return "numbers"
+        case .string: return "strings"
+        case .path: return "file paths"
+        case .bool: return "booleans"
+        default: return "(\(expectation))"
+        }
+    }
+
+    private static func bounds(_ lo: Double?, _ hi: Double?, _ exLo: Bool, _ exHi: Bool, integer: Bool) -> String {
+        func fmt(_ v: Double) -> String { integer || v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)" }
+        switch (lo, hi) {
+        case let (l?, h?): return " in \(exLo ? "(" : "[")\(fmt(l)), \(fmt(h))\(exHi ? ")" : "]")"
+        case let (l?, nil): return " \(exLo ? ">" : "≥") \(fmt(l))"
+        case let (nil, h?): return " \(exHi ? "<" : "≤") \(fmt(h))"
+        default: return ""
+        }
+    }
+}
+
+/// One declared parameter of a stage kind.
+public struct ParamDecl: Sendable {
+    /// The key in YAML.
+    public let name: String
+    /// The accepted type.
+    public let type: ParamType
+    /// The value used when the key is absent; nil with `required == false` means "absent is allowed".
+    public let defaultValue: ParamValue?
+    /// Whether the key must be written.
+    public let required: Bool
+    /// One line of help, shown by `pipeline kinds` and in the JSON Schema.
+    public let help: String
+
+    /// Declares a parameter.
+    public init(_ name: String, _ type: ParamType, default defaultValue: ParamValue? = nil,
+                required: Bool = false, help: String) {
+        self.name = name
+        self.type = type
+        self.defaultValue = defaultValue
+        self.required = required
+        self.help = help
+    }
+}

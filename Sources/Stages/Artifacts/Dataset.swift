@@ -1,0 +1,167 @@
+import PipelineStore
+
+/// A dataset artifact in memory: a feature matrix (one row per sample), optional integer labels, and the
+/// names that travel with it.
+///
+/// On disk (HDF5): `/features` (uint8 or float32, shape `[rows] + sampleShape`), optional `/labels`
+/// (int32, `[rows]`), and root attributes `artifact = "dataset"`, `rows`, `sample_shape`,
+/// `class_names`, `feature_names`, plus provenance.
+public struct Dataset: Sendable, Equatable {
+    /// The feature values, row-major; uint8 stays uint8 until a stage needs floats.
+    public enum Features: Sendable, Equatable {
+        case uint8([UInt8])
+        case float32([Float])
+
+        /// Element count.
+        public var count: Int {
+            switch self {
+            case .uint8(let v): return v.count
+            case .float32(let v): return v.count
+            }
+        }
+    }
+
+    /// Feature values.
+    public var features: Features
+    /// Number of samples.
+    public var rows: Int
+    /// Shape of one sample (e.g. `[28, 28]` for images, `[d]` for tables).
+    public var sampleShape: [Int]
+    /// Class index per sample, when labelled.
+    public var labels: [Int32]?
+    /// Names of the classes, indexed by label.
+    public var classNames: [String]
+    /// Names of the columns, when tabular.
+    public var featureNames: [String]
+
+    /// Creates a dataset; `features.count` must equal `rows × product(sampleShape)`.
+    public init(features: Features, rows: Int, sampleShape: [Int], labels: [Int32]?, classNames: [String], featureNames: [String]) {
+        precondition(features.count == rows * sampleShape.reduce(1, *), "feature count does not match rows × sample shape")
+        precondition(labels.map { $0.count == rows } ?? true, "label count does not match rows")
+        self.features = features
+        self.rows = rows
+        self.sampleShape = sampleShape
+        self.labels = labels
+        self.classNames = classNames
+        self.featureNames = featureNames
+    }
+
+    /// Values per sample.
+    public var columns: Int { sampleShape.reduce(1, *) }
+
+    /// Number of classes: the class-name count, or one more than the largest label.
+    public var classCount: Int {
+        max(classNames.count, Int(labels?.max() ?? -1) + 1)
+    }
+
+    /// The features as float32 (uint8 converted exactly).
+    public func floatFeatures() -> [Float] {
+        switch features {
+        case .float32(let v): return v
+        case .uint8(let v):
+            return [Float](unsafeUninitializedCapacity: v.count) { out, count in
+                v.withUnsafeBufferPointer { src in
+                    for i in 0..<src.count { out[i] = Float(src[i]) }
+                }
+                count = v.count
+            }
+        }
+    }
+
+    /// The samples at `indices`, in that order.
+    public func subset(_ indices: [Int]) -> Dataset {
+        let width = columns
+        func gather<T>(_ values: [T]) -> [T] {
+            values.withUnsafeBufferPointer { src in
+                [T](unsafeUninitializedCapacity: indices.count * width) { out, count in
+                    for (row, index) in indices.enumerated() {
+                        let from = UnsafeBufferPointer(rebasing: src[(index * width)..<((index + 1) * width)])
+                        _ = UnsafeMutableBufferPointer(rebasing: out[(row * width)..<((row + 1) * width)]).initialize(from: from)
+                    }
+                    count = indices.count * width
+                }
+            }
+        }
+        let features: Features
+        switch self.features {
+        case .uint8(let v): features = .uint8(gather(v))
+        case .float32(let v): features = .float32(gather(v))
+        }
+        return Dataset(features: features, rows: indices.count, sampleShape: sampleShape,
+                       labels: labels.map { l in indices.map { l[$0] } }, classNames: classNames, featureNames: featureNames)
+    }
+}
+
+extension Dataset {
+    /// Rows per HDF5 chunk: about 1 MiB of features, so mini-batch reads touch few chunks.
+    static func chunkRows(columns: Int, elementBytes: Int) -> Int {
+        max(1, min(65_536, (1 << 20) / max(1, columns * elementBytes)))
+    }
+
+    /// Writes the dataset as an HDF5 artifact at `path`.
+    public func write(to path: String, provenance: Provenance) throws {
+        let file = try HDF5File.create(path)
+        let root = file.root
+        let shape = [rows] + sampleShape
+        switch features {
+        case .uint8(let v):
+            _ = try root.createDataset("features", shape: shape, data: v, chunkRows: rows > 0 ? Self.chunkRows(columns: columns, elementBytes: 1) : nil)
+        case .float32(let v):
+            _ = try root.createDataset("features", shape: shape, data: v, chunkRows: rows > 0 ? Self.chunkRows(columns: columns, elementBytes: 4) : nil)
+        }
+        if let labels {
+            let dataset = try root.createDataset("labels", shape: [rows], data: labels)
+            try dataset.setAttribute("meaning", .string("class index per row of /features; names in the root attribute class_names"))
+        }
+        try root.setAttribute("artifact", .string("dataset"))
+        try root.setAttribute("rows", .int(Int64(rows)))
+        try root.setAttribute("sample_shape", .ints(sampleShape.map(Int64.init)))
+        // Empty lists are left out rather than written as zero-length attributes, which some readers reject.
+        if !classNames.isEmpty { try root.setAttribute("class_names", .strings(classNames)) }
+        if !featureNames.isEmpty { try root.setAttribute("feature_names", .strings(featureNames)) }
+        try root.setAttribute("layout", .string("features: one row per sample, row-major; labels: int32 class index"))
+        try provenance.stamp(root)
+        try file.close()
+    }
+
+    /// Reads a dataset artifact; throws a `StageError` naming the file when it is not one.
+    public static func read(from path: String) throws -> Dataset {
+        let file = try HDF5File.open(path)
+        defer { try? file.close() }
+        let root = file.root
+        guard try root.attribute("artifact")?.stringValue == "dataset", root.contains("features") else {
+            throw StageError("'\(path)' is not a dataset artifact (expected an HDF5 file with /features and attribute artifact=dataset)")
+        }
+        let featuresSet = try root.dataset("features")
+        let shape = featuresSet.shape
+        guard let rows = shape.first else { throw StageError("'\(path)': /features has no dimensions") }
+        let features: Features = featuresSet.elementType == .uint8
+            ? .uint8(try featuresSet.read(as: UInt8.self))
+            : .float32(try featuresSet.read(as: Float.self))
+        let labels = root.contains("labels") ? try root.dataset("labels").read(as: Int32.self) : nil
+        let names = { (key: String) throws -> [String] in
+            if case .strings(let s)? = try root.attribute(key) { return s }
+            if case .string(let s)? = try root.attribute(key) { return [s] }
+            return []
+        }
+        return Dataset(features: features, rows: rows, sampleShape: Array(shape.dropFirst()), labels: labels,
+                       classNames: try names("class_names"), featureNames: try names("feature_names"))
+    }
+}
+
+extension Provenance {
+    /// Writes provenance attributes onto an HDF5 group.
+    func stamp(_ group: HDF5Group) throws {
+        try group.setAttribute("producer_stage", .string(stage))
+        try group.setAttribute("producer_kind", .string(kind))
+        try group.setAttribute("fingerprint", .string(fingerprint))
+        try group.setAttribute("pipeline", .string(pipeline))
+        try group.setAttribute("tool", .string("pipeline \(ToolVersion.current)"))
+    }
+}
+
+/// The tool's version, stamped into artifacts.
+public enum ToolVersion {
+    /// Semantic version of this build.
+    public static let current = "0.1.0"
+}

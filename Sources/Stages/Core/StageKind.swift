@@ -1,0 +1,44 @@
+import PipelineSpec
+
+/// A stage kind: a declaration (parameters, inputs, outputs) plus the computation.
+///
+/// A kind reads its inputs from the paths in the context and writes its outputs under the context's
+/// output directory. It knows nothing about executors, caches or lockfiles.
+public protocol StageKind: Sendable {
+    /// The declaration used for validation, help and JSON Schema.
+    var signature: StageSignature { get }
+
+    /// Computes the outputs. Must be deterministic for the same parameters, inputs and seed.
+    func run(_ context: StageContext) throws -> StageResult
+
+    /// Called after a cache hit with the cached outputs, for kinds whose outputs also live in the
+    /// workspace (`shell` restores its declared files). The default does nothing.
+    func restore(outputs: [String: String], baseDirectory: String, params: [String: ParamValue]) throws
+}
+
+extension StageKind {
+    public func restore(outputs: [String: String], baseDirectory: String, params: [String: ParamValue]) throws {}
+}
+
+/// What a stage produced: a path per declared output (inside the output directory) and key metrics.
+public struct StageResult: Sendable {
+    /// Output name → file or directory path.
+    public var outputs: [String: String]
+    /// Key metrics to record in the lockfile (e.g. accuracy).
+    public var metrics: [String: Double]
+
+    /// Creates a result.
+    public init(outputs: [String: String], metrics: [String: Double] = [:]) {
+        self.outputs = outputs
+        self.metrics = metrics
+    }
+}
+
+/// A stage that failed while running, with a message for the user.
+public struct StageError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong.
+    public let description: String
+
+    /// Creates an error.
+    public init(_ description: String) { self.description = description }
+}

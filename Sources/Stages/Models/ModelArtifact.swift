@@ -1,0 +1,103 @@
+import Learn
+import PipelineStore
+
+/// A trained classifier as stored in a model artifact; new model families add a case here and a
+/// reader/writer, and every consumer (evaluate, later search and compression) works through this type.
+public enum ModelArtifact: Sendable {
+    /// Multinomial logistic regression.
+    case softmaxRegression(SoftmaxRegressionModel)
+
+    /// Class probabilities, `rows × classes`, row-major.
+    public func predictProbabilities(_ x: [Float], rows: Int) -> [Float] {
+        switch self {
+        case .softmaxRegression(let m): return m.predictProbabilities(x, rows: rows)
+        }
+    }
+
+    /// Number of input features.
+    public var features: Int {
+        switch self {
+        case .softmaxRegression(let m): return m.features
+        }
+    }
+
+    /// Number of classes.
+    public var classes: Int {
+        switch self {
+        case .softmaxRegression(let m): return m.classes
+        }
+    }
+}
+
+/// A model artifact with the names that travel with it.
+public struct StoredModel: Sendable {
+    /// The model.
+    public let model: ModelArtifact
+    /// Class names by index (may be empty).
+    public let classNames: [String]
+    /// Shape of one input sample.
+    public let sampleShape: [Int]
+
+    /// Creates a stored model.
+    public init(model: ModelArtifact, classNames: [String], sampleShape: [Int]) {
+        self.model = model
+        self.classNames = classNames
+        self.sampleShape = sampleShape
+    }
+
+    /// Writes the model as HDF5: `/weights` (features × classes), `/bias`, `/history/*` per epoch, and
+    /// attributes naming the model family, classes and training configuration.
+    public func write(to path: String, provenance: Provenance, attributes: [String: HDF5AttributeValue]) throws {
+        let file = try HDF5File.create(path)
+        let root = file.root
+        try root.setAttribute("artifact", .string("model"))
+        try root.setAttribute("sample_shape", .ints(sampleShape.map(Int64.init)))
+        if !classNames.isEmpty { try root.setAttribute("class_names", .strings(classNames)) }
+        for key in attributes.keys.sorted() { try root.setAttribute(key, attributes[key]!) }
+        switch model {
+        case .softmaxRegression(let m):
+            try root.setAttribute("model", .string("softmax_regression"))
+            try root.setAttribute("formula", .string("p = softmax(x · weights + bias)"))
+            try root.setAttribute("classes", .int(Int64(m.classes)))
+            try root.setAttribute("features", .int(Int64(m.features)))
+            try root.setAttribute("stop_reason", .string(m.stopReason.rawValue))
+            _ = try root.createDataset("weights", shape: [m.features, m.classes], data: m.weights)
+            _ = try root.createDataset("bias", shape: [m.classes], data: m.bias)
+            let history = try root.createGroup("history")
+            try history.setAttribute("meaning", .string("one entry per epoch (SGD) or iteration (L-BFGS); NaN where not measured"))
+            let h = m.history
+            _ = try history.createDataset("epoch", shape: [h.count], data: h.map { Int32($0.epoch) })
+            _ = try history.createDataset("train_loss", shape: [h.count], data: h.map(\.trainLoss))
+            _ = try history.createDataset("validation_loss", shape: [h.count], data: h.map { $0.validationLoss ?? .nan })
+            _ = try history.createDataset("validation_accuracy", shape: [h.count], data: h.map { $0.validationAccuracy ?? .nan })
+            _ = try history.createDataset("learning_rate", shape: [h.count], data: h.map(\.learningRate))
+        }
+        try provenance.stamp(root)
+        try file.close()
+    }
+
+    /// Reads a model artifact, dispatching on its `model` attribute.
+    public static func read(from path: String) throws -> StoredModel {
+        let file = try HDF5File.open(path)
+        defer { try? file.close() }
+        let root = file.root
+        guard try root.attribute("artifact")?.stringValue == "model" else {
+            throw StageError("'\(path)' is not a model artifact (attribute artifact=model missing)")
+        }
+        let family = try root.attribute("model")?.stringValue ?? "?"
+        let classNames: [String]
+        if case .strings(let names)? = try root.attribute("class_names") { classNames = names } else { classNames = [] }
+        let sampleShape: [Int]
+        if case .ints(let s)? = try root.attribute("sample_shape") { sampleShape = s.map(Int.init) } else { sampleShape = [] }
+        switch family {
+        case "softmax_regression":
+            let weights = try root.dataset("weights")
+            guard weights.shape.count == 2 else { throw StageError("'\(path)': /weights must be 2-D") }
+            let model = SoftmaxRegressionModel(weights: try weights.read(as: Float.self), bias: try root.dataset("bias").read(as: Float.self),
+                                               classes: weights.shape[1], features: weights.shape[0])
+            return StoredModel(model: .softmaxRegression(model), classNames: classNames, sampleShape: sampleShape)
+        default:
+            throw StageError("'\(path)': unknown model family '\(family)'")
+        }
+    }
+}
