@@ -15,7 +15,10 @@ import COpenBLAS
 /// - Convergence: `‖g‖∞ ≤ tolerance` (max-abs gradient, like SciPy's `gtol`). Optionally also stops when the relative
 ///   decrease `(f_k − f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) ≤ functionTolerance`.
 /// - If the line search fails (e.g. the objective is only accurate to Float precision near the optimum) the run
-///   stops with `.lineSearchFailed`, returning the best point found so far (never worse than the last iterate).
+///   stops with `.lineSearchFailed`, returning the last accepted iterate.
+/// - Near the optimum, f cannot resolve the decrease any more; a trial step is then also accepted under the
+///   approximate Wolfe rule of Hager & Zhang: `f(α) ≤ f(0) + functionPrecision·|f(0)|` together with the strong
+///   curvature condition `|φ'(α)| ≤ c2·|φ'(0)|`.
 public enum LBFGS {
     /// Why a run stopped.
     public enum Status: String, Sendable, Codable, Equatable {
@@ -69,10 +72,13 @@ public enum LBFGS {
     ///   - tolerance: gradient tolerance on `‖g‖∞`.
     ///   - memory: number of correction pairs kept (default 10).
     ///   - functionTolerance: relative-decrease stop (default 0 = disabled).
+    ///   - functionPrecision: relative accuracy of the objective value (default 1e-12 for Double-exact objectives;
+    ///     use ~1e-6 for objectives evaluated in Float).
     ///   - progress: called after every iteration with the iteration summary and the new iterate.
     ///   - objective: `(x, gradientOut) -> f(x)`.
     public static func minimize(
         x0: [Double], maxIterations: Int, tolerance: Double, memory: Int = 10, functionTolerance: Double = 0,
+        functionPrecision: Double = 1e-12,
         progress: (Iteration, UnsafeBufferPointer<Double>) -> Void = { _, _ in },
         objective: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Double
     ) -> Result {
@@ -145,9 +151,10 @@ public enum LBFGS {
             let alpha0 = (iteration == 0 && stored == 0) ? min(1.0, 1.0 / max(norm2(g), 1e-300)) : 1.0
 
             // Strong-Wolfe line search along d.
-            let ls = wolfeSearch(x: x, f0: f, dphi0: dphi0, d: d, alpha0: alpha0,
+            let slack = functionPrecision * abs(f)
+            let ls = wolfeSearch(x: x, f0: f, dphi0: dphi0, d: d, alpha0: alpha0, slack: slack,
                                  xNew: &xNew, gNew: &gNew, evaluate: evaluate)
-            guard let (alpha, fNew) = ls, fNew <= f else {
+            guard let (alpha, fNew) = ls, fNew <= f + slack else {
                 status = .lineSearchFailed
                 break
             }
@@ -194,7 +201,7 @@ public enum LBFGS {
     /// Nocedal & Wright Alg. 3.5 (bracketing) + 3.6 (zoom). On success `xNew`/`gNew` hold the accepted point and its
     /// gradient and the step and value are returned; returns nil when no acceptable (or at least decreasing) point
     /// was found.
-    static func wolfeSearch(x: [Double], f0: Double, dphi0: Double, d: [Double], alpha0: Double,
+    static func wolfeSearch(x: [Double], f0: Double, dphi0: Double, d: [Double], alpha0: Double, slack: Double,
                             xNew: inout [Double], gNew: inout [Double],
                             evaluate: (_ point: [Double], _ grad: inout [Double]) -> Double) -> (Double, Double)? {
         let c1 = 1e-4, c2 = 0.9
@@ -223,6 +230,7 @@ public enum LBFGS {
                 if !(a.isFinite) || a < left + 0.1 * width || a > right - 0.1 * width { a = 0.5 * (lo + hi) }
                 if width <= 1e-16 * max(1, right) { break }
                 let (fa, da) = phi(a)
+                if fa <= f0 + slack && abs(da) <= -c2 * dphi0 { return (a, fa) }  // approximate Wolfe
                 if fa > f0 + c1 * a * dphi0 || fa >= flo {
                     hi = a; fhi = fa; dhi = da
                 } else {
@@ -241,6 +249,7 @@ public enum LBFGS {
         var result: (Double, Double)? = nil
         while evals < maxEvaluations {
             let (fa, da) = phi(a)
+            if fa <= f0 + slack && abs(da) <= -c2 * dphi0 { result = (a, fa); break }  // (approximate) Wolfe
             if fa > f0 + c1 * a * dphi0 || (!first && fa >= fPrev) {
                 result = zoom(aPrev, a, fPrev, fa, dPrev, da)
                 break
