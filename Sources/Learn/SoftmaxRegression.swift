@@ -467,6 +467,7 @@ public enum SoftmaxRegression {
         let result = LBFGS.minimize(
             x0: [Double](repeating: 0, count: dk + k), maxIterations: config.epochs,
             tolerance: config.tolerance, memory: config.lbfgsMemory,
+            functionPrecision: 1e-6,  // logits are Float: J is only accurate to about single precision
             progress: { it, p in
                 var record = EpochRecord(epoch: it.iteration, trainLoss: it.value, learningRate: it.step,
                                          gradientNorm: it.gradientNorm)
