@@ -53,9 +53,17 @@ final class HDF5ErrorTests: XCTestCase {
         let pipe = Pipe()
         let saved = dup(FileHandle.standardError.fileDescriptor)
         dup2(pipe.fileHandleForWriting.fileDescriptor, FileHandle.standardError.fileDescriptor)
-        _ = try? HDF5File.open(directory + "/missing.h5")
-        _ = try? HDF5File.create(directory + "/x.h5").root.dataset("missing")
-        _ = try? HDF5File.create(directory + "/y.h5").root.createGroup("a/b")
+        let directory = self.directory
+        let provoke: @Sendable () -> Void = {
+            _ = try? HDF5File.open(directory + "/missing.h5")
+            _ = try? HDF5File.create(directory + "/x.h5").root.group("x").dataset("missing")
+            _ = try? HDF5File.create(directory + "/y.h5").root.createGroup("a/b")
+        }
+        provoke()
+        // HDF5's printing switch is per thread in thread-safe builds: check a fresh thread too.
+        let done = DispatchSemaphore(value: 0)
+        Thread { provoke(); done.signal() }.start()
+        done.wait()
         dup2(saved, FileHandle.standardError.fileDescriptor)
         close(saved)
         try pipe.fileHandleForWriting.close()

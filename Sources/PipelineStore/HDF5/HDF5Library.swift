@@ -3,26 +3,24 @@ import Foundation
 
 /// Process-wide access point to the HDF5 C library: one lock, one-time setup, error-stack capture.
 ///
-/// Debian's HDF5 is built without `--enable-threadsafe`, so two threads inside the library at once corrupt its
-/// global state. Every C call made by this module therefore runs inside `withLock`. The lock lives in a `let`
+/// HDF5 builds are not reliably thread-safe (Debian 1.10.8 here reports `H5is_library_threadsafe` = 1, but other
+/// builds do not, and even thread-safe builds only guard the core API), so every C call made by this module runs
+/// inside `withLock`; the executor may run stages on several threads. The lock lives in a `let`
 /// static: the reference never changes and the lock object is itself thread-safe, so this is not shared mutable
 /// state. It is recursive because a handle's `deinit` (which closes its HDF5 id under the lock) can run while the
 /// same thread already holds the lock, e.g. when a temporary group is released inside a locked closure.
 enum HDF5Library {
     private static let lock = NSRecursiveLock()
 
-    /// Opens the library once and turns off HDF5's automatic printing of error stacks to stderr; errors are
-    /// collected by `errorStackMessages()` and reported through `HDF5Error` instead.
-    private static let setUp: Void = {
-        _ = H5open()
-        _ = H5Eset_auto2(pl_h5e_default(), nil, nil)
-    }()
-
-    /// Runs `body` while holding the process-wide HDF5 lock.
+    /// Runs `body` while holding the process-wide HDF5 lock, with HDF5's automatic printing of error stacks to
+    /// stderr turned off; errors are collected by `errorStackMessages()` and reported through `HDF5Error`.
     static func withLock<R>(_ body: () throws -> R) rethrows -> R {
-        _ = setUp
         lock.lock()
         defer { lock.unlock() }
+        // In thread-safe builds the error-printing setting is per thread, so it is switched off on every entry
+        // (a cheap assignment) rather than once; measured: a once-only setting leaked HDF5-DIAG output from
+        // threads that had not run the setup.
+        _ = H5Eset_auto2(pl_h5e_default(), nil, nil)
         return try body()
     }
 
