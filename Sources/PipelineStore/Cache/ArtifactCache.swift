@@ -119,12 +119,12 @@ public struct ArtifactCache: Sendable {
     // Objects are shared by every run that produced the same bytes; read-only guards them against edits.
     private static func makeReadOnly(_ path: String) {
         var isDirectory: ObjCBool = false
-        FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         if isDirectory.boolValue {
             for child in (try? FileManager.default.subpathsOfDirectory(atPath: path)) ?? [] {
                 var childIsDirectory: ObjCBool = false
                 let full = path + "/" + child
-                FileManager.default.fileExists(atPath: full, isDirectory: &childIsDirectory)
+                _ = FileManager.default.fileExists(atPath: full, isDirectory: &childIsDirectory)
                 if !childIsDirectory.boolValue { chmod(full, 0o444) }
             }
         } else {
@@ -174,5 +174,5 @@ public struct StoredObject: Codable, Sendable, Equatable {
 public struct CacheError: Error, CustomStringConvertible, Sendable {
     /// What failed.
     public let description: String
-    init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = description }
 }

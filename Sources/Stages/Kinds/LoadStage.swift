@@ -16,8 +16,8 @@ public struct LoadStage: StageKind {
                 ParamDecl("images", .path(mustExist: true), help: "idx: the features file (e.g. train-images-idx3-ubyte.gz)."),
                 ParamDecl("labels", .path(mustExist: true), help: "idx: the labels file (e.g. train-labels-idx1-ubyte.gz)."),
                 ParamDecl("path", .path(mustExist: true), help: "csv / hdf5: the data file."),
-                ParamDecl("label", .string, help: "csv: name of the label column (omit for unlabelled data)."),
-                ParamDecl("delimiter", .string, default: .string(","), help: "csv: field delimiter (one character)."),
+                ParamDecl("label", .string, help: "csv: name of the label column."),
+                ParamDecl("delimiter", .string, default: .string(","), help: "csv: field delimiter (one ASCII character)."),
                 ParamDecl("features_dataset", .string, default: .string("features"), help: "hdf5: dataset holding the features (rows first)."),
                 ParamDecl("labels_dataset", .string, default: .string("labels"), help: "hdf5: dataset holding integer labels, if present."),
                 ParamDecl("class_names", .list(of: .string), help: "Names of the classes, by label index."),
@@ -47,10 +47,11 @@ public struct LoadStage: StageKind {
         let used: [String: [String]] = ["idx": ["images", "labels"], "csv": ["path", "label", "delimiter"], "hdf5": ["path", "features_dataset", "labels_dataset"]]
         let required = format == "idx" ? "images" : "path"
         if params[required] == nil { problems.append(KindProblem(.stage, "format '\(format)' needs '\(required):'")) }
+        if format == "csv", params["label"] == nil { problems.append(KindProblem(.stage, "format 'csv' needs 'label:', the name of the label column")) }
         for key in ["images", "labels", "path", "label"] where params[key] != nil && !used[format]!.contains(key) {
             problems.append(KindProblem(.param(key), "'\(key)' is not used by format '\(format)' (it takes \(used[format]!.joined(separator: ", ")))"))
         }
-        if (params["delimiter"]?.stringValue?.count ?? 1) != 1 {
+        if (params["delimiter"]?.stringValue?.utf8.count ?? 1) != 1 {
             problems.append(KindProblem(.param("delimiter"), "expected a single character, found \"\(params["delimiter"]!.stringValue!)\""))
         }
         if format == "hdf5", let path = context.path("path"), FileManager.default.isReadableFile(atPath: path), !HDF5File.isHDF5(path) {
@@ -129,8 +130,9 @@ public struct LoadStage: StageKind {
 
     private func readCSV(_ context: StageContext) throws -> Dataset {
         let path = context.path("path")!
-        let table = try CSVTable.numeric(path: path, delimiter: Character(context.string("delimiter")), labelColumn: context.params["label"]?.stringValue)
-        return Dataset(features: .float32(table.features), rows: table.rows, sampleShape: [table.featureNames.count],
-                       labels: table.labels, classNames: table.classNames, featureNames: table.featureNames)
+        let delimiter = context.string("delimiter").utf8.first!
+        let table = try CSVReader.read(path, delimiter: delimiter).labeledMatrix(labelColumn: context.string("label"))
+        return Dataset(features: .float32(table.features), rows: table.rows, sampleShape: [table.columns],
+                       labels: table.labels, classNames: table.classNames ?? [], featureNames: table.featureNames)
     }
 }

@@ -60,7 +60,7 @@ public struct ShellStage: StageKind {
         process.currentDirectoryURL = URL(fileURLWithPath: context.baseDirectory)
         process.environment = environment
         let logPath = context.outputPath("command", extension: "log")
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = log
         process.standardError = log
