@@ -46,8 +46,8 @@ let package = Package(
         .testTarget(name: "LearnTests", dependencies: ["Learn"]),
         .testTarget(name: "PipelinePlanTests", dependencies: ["PipelinePlan"]),
         .testTarget(name: "PipelineRunTests", dependencies: ["PipelineRun"]),
-        .testTarget(name: "StagesTests", dependencies: ["Stages"]),
-        .testTarget(name: "PipelineKitTests", dependencies: ["PipelineKit"]),
-        .testTarget(name: "CLITests", dependencies: ["pipeline"]),
+        .testTarget(name: "StagesTests", dependencies: ["Stages", "PipelineStore", "PipelineSpec", "Learn"]),
+        .testTarget(name: "PipelineKitTests", dependencies: ["PipelineKit", "PipelinePlan", "PipelineStore", "PipelineSpec", "Stages"]),
+        .testTarget(name: "CLITests", dependencies: ["pipeline", "PipelineStore"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import PipelinePlan
+import PipelineSpec
 import PipelineStore
 import Yams
 
@@ -19,12 +20,25 @@ public enum LockfileStore {
         }
     }
 
-    /// The YAML text of a lockfile.
+    /// The YAML text of a lockfile: sorted keys, readable numbers, the same bytes for the same content.
     public static func encode(_ lockfile: Lockfile) throws -> String {
-        let encoder = YAMLEncoder()
-        encoder.options.sortKeys = true
-        encoder.options.width = -1
-        return "# Written by `pipeline run`: what was run. Commit it; do not edit it.\n" + (try encoder.encode(lockfile))
+        "# Written by `pipeline run`: what was run. Commit it; do not edit it.\n" + YAMLText.document(value(of: lockfile))
+    }
+
+    static func value(of lockfile: Lockfile) -> ParamValue {
+        func hashes(_ m: [String: String]) -> ParamValue { .map(m.mapValues { .string($0) }) }
+        return .map([
+            "lockfile": .int(lockfile.lockfile),
+            "pipeline": .string(lockfile.pipeline),
+            "stages": .map(lockfile.stages.mapValues { record in
+                .map([
+                    "kind": .string(record.kind), "fingerprint": .string(record.fingerprint), "seed": .int(Int(record.seed)),
+                    "params": .map(record.params), "inputs": hashes(record.inputs), "files": hashes(record.files),
+                    "outputs": .map(record.outputs.mapValues { .map(["type": .string($0.type.rawValue), "hash": .string($0.hash), "bytes": .int(Int($0.bytes))]) }),
+                    "metrics": .map(record.metrics.mapValues { .double($0) }), "seconds": .double(record.seconds),
+                ])
+            }),
+        ])
     }
 
     /// Writes the lockfile atomically.

@@ -51,7 +51,7 @@ public enum Staleness {
         guard let record else { return [.neverRun] }
         var reasons: [StaleReason] = []
         if record.kind != kind { reasons.append(.kindChanged(from: record.kind, to: kind)) }
-        for key in Set(params.keys).union(record.params.keys).sorted() where params[key] != record.params[key] {
+        for key in Set(params.keys).union(record.params.keys).sorted() where !(params[key]?.sameValue(as: record.params[key]) ?? (record.params[key] == nil)) {
             reasons.append(.paramChanged(key, from: record.params[key], to: params[key]))
         }
         if record.seed != seed { reasons.append(.seedChanged(from: record.seed, to: seed)) }

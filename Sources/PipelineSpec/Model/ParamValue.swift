@@ -29,6 +29,19 @@ public indirect enum ParamValue: Hashable, Sendable, CustomStringConvertible {
     /// The fields when the value is a map.
     public var mapValue: [String: ParamValue]? { if case .map(let m) = self { return m }; return nil }
 
+    /// Equality that treats an integer and a double of the same value as equal, as a value read back
+    /// from a lockfile may come back as either.
+    public func sameValue(as other: ParamValue?) -> Bool {
+        guard let other else { return false }
+        switch (self, other) {
+        case let (.list(a), .list(b)): return a.count == b.count && zip(a, b).allSatisfy { $0.sameValue(as: $1) }
+        case let (.map(a), .map(b)): return a.keys.sorted() == b.keys.sorted() && a.allSatisfy { $0.value.sameValue(as: b[$0.key]) }
+        default:
+            if let x = doubleValue, let y = other.doubleValue { return x == y }
+            return self == other
+        }
+    }
+
     /// Canonical JSON: sorted keys, no whitespace, integers as integers, doubles in Swift's shortest
     /// round-tripping form. Two equal values always give the same text, which is what fingerprints hash.
     public var canonicalJSON: String {
