@@ -1,0 +1,224 @@
+import Foundation
+import PipelineStore
+import XCTest
+
+final class CLITests: XCTestCase {
+    var scratch: Scratch!
+
+    override func setUpWithError() throws {
+        scratch = try Scratch()
+        try scratch.writeTwoClassCSV()
+        try scratch.write("ok.yaml", """
+        pipeline: 1
+        name: ok
+        stages:
+          data: {kind: load, path: data.csv, label: label}
+          split: {kind: split, inputs: [data], validation: 0.25}
+          scale: {kind: scale, inputs: [split]}
+          train: {kind: train, inputs: [scale.train, scale.validation], model: softmax_regression, epochs: 20}
+          evaluate: {kind: evaluate, inputs: [train, scale.validation]}
+        """)
+    }
+
+    override func tearDown() { scratch.remove() }
+
+    func testValidateReportsEveryErrorCompilerStyleWithExitCode2AndWritesNothing() throws {
+        try scratch.write("bad.yaml", """
+        pipeline: 1
+        name: bad
+        stages:
+          data: {kind: load, path: missing.csv, label: label}
+          train:
+            kind: train
+            inputs: [data]
+            model: softmax_regression
+            epoch: 3
+            lr: -1
+        """)
+        for command in ["validate", "run", "status", "dag"] {
+            let result = try CLI.run([command, "bad.yaml"], in: scratch.path)
+            XCTAssertEqual(result.status, 2, "\(command): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("bad.yaml:9:5: error: stages.train.epoch: unknown key 'epoch'"), result.stderr)
+            XCTAssertTrue(result.stderr.contains("hint: did you mean 'epochs'?"), result.stderr)
+            XCTAssertTrue(result.stderr.contains("bad.yaml:10:9: error: stages.train.lr: expected a number > 0, found the integer -1"), result.stderr)
+        }
+        XCTAssertFalse(scratch.exists(".pipeline"), "nothing is written when validation fails")
+        XCTAssertFalse(scratch.exists("bad.lock"))
+
+        // The missing file is found once the parameter errors are fixed (files are checked with the wiring).
+        try scratch.write("bad2.yaml", """
+        pipeline: 1
+        name: bad2
+        stages:
+          data: {kind: load, path: missing.csv, label: label}
+        """)
+        let missing = try CLI.run(["validate", "bad2.yaml"], in: scratch.path)
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.contains("bad2.yaml:4:30: error: stages.data.path: input file 'missing.csv' does not exist"), missing.stderr)
+    }
+
+    func testRunSucceedsThenIsUpToDateAndJSONEventsParse() throws {
+        let first = try CLI.run(["run", "ok.yaml", "--jobs", "2"], in: scratch.path)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stdout.contains("✔ train finished"), first.stdout)
+        XCTAssertTrue(scratch.exists("ok.lock"))
+
+        let second = try CLI.run(["run", "ok.yaml", "--json"], in: scratch.path)
+        XCTAssertEqual(second.status, 0)
+        let events = try second.stdout.split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+        XCTAssertEqual(events.filter { $0["event"] as? String == "up_to_date" }.count, 5)
+        let completed = events.last!
+        XCTAssertEqual(completed["event"] as? String, "completed")
+        XCTAssertEqual(completed["succeeded"] as? Bool, true)
+
+        let status = try CLI.run(["status", "ok.yaml"], in: scratch.path)
+        XCTAssertTrue(status.stdout.contains("Everything is up to date."), status.stdout)
+    }
+
+    func testFailingStageExitsWith1() throws {
+        try scratch.write("fail.yaml", """
+        pipeline: 1
+        name: fail
+        stages:
+          boom: {kind: shell, command: "exit 4", outs: [x.txt]}
+        """)
+        let result = try CLI.run(["run", "fail.yaml"], in: scratch.path)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stdout.contains("✘ boom failed: command exited with status 4"), result.stdout)
+    }
+
+    func testDagFormats() throws {
+        let text = try CLI.run(["dag", "ok.yaml"], in: scratch.path)
+        XCTAssertTrue(text.stdout.contains("  train [train] <- scale.train, scale.validation  => model:model"), text.stdout)
+        let dot = try CLI.run(["dag", "ok.yaml", "--format", "dot"], in: scratch.path)
+        XCTAssertTrue(dot.stdout.contains("\"split\" -> \"scale\" [label=\"validation\"];"), dot.stdout)
+        let mermaid = try CLI.run(["dag", "ok.yaml", "--format", "mermaid"], in: scratch.path)
+        XCTAssertTrue(mermaid.stdout.hasPrefix("flowchart LR"))
+        XCTAssertTrue(mermaid.stdout.contains("s_train -->|model| s_evaluate"), mermaid.stdout)
+    }
+
+    func testDryRunRunsNothing() throws {
+        let result = try CLI.run(["run", "ok.yaml", "--dry-run"], in: scratch.path)
+        XCTAssertEqual(result.status, 0)
+        XCTAssertTrue(result.stdout.contains("would run     train"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("- never run"), result.stdout)
+        XCTAssertFalse(scratch.exists("ok.lock"))
+    }
+
+    func testShowDescribesArtifactsAndH5dumpReadsThemWithoutTheTool() throws {
+        XCTAssertEqual(try CLI.run(["run", "ok.yaml"], in: scratch.path).status, 0)
+        let show = try CLI.run(["show", "ok.yaml", "scale.train"], in: scratch.path)
+        XCTAssertEqual(show.status, 0, show.stderr)
+        XCTAssertTrue(show.stdout.contains("features: float32 30×2"), show.stdout)
+        XCTAssertTrue(show.stdout.contains("@artifact = \"dataset\""), show.stdout)
+        XCTAssertTrue(show.stdout.contains("@producer_stage = \"scale\""), show.stdout)
+        let model = try CLI.run(["show", "ok.yaml", "train"], in: scratch.path)
+        XCTAssertTrue(model.stdout.contains("weights: float32 2×2"), model.stdout)
+
+        let h5dump = "/usr/bin/h5dump"
+        guard FileManager.default.isExecutableFile(atPath: h5dump) else { throw XCTSkip("h5dump (hdf5-tools) is not installed") }
+        let lock = try String(contentsOfFile: scratch.path + "/ok.lock", encoding: .utf8)
+        let hash = try XCTUnwrap(lock.components(separatedBy: "\n").drop { !$0.contains("  evaluate:") }
+            .first { $0.contains("hash:") }?.split(separator: ":").last?.trimmingCharacters(in: .whitespaces))
+        _ = hash
+        let objects = try FileManager.default.subpathsOfDirectory(atPath: scratch.path + "/.pipeline/objects")
+        var checked = 0
+        for object in objects where object.count > 3 {
+            let path = scratch.path + "/.pipeline/objects/" + object
+            guard HDF5File.isHDF5(path) else { continue }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: h5dump)
+            process.arguments = ["-A", path]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 0, output)
+            XCTAssertTrue(output.contains("ATTRIBUTE \"artifact\""), output)
+            XCTAssertTrue(output.contains("ATTRIBUTE \"fingerprint\""), output)
+            checked += 1
+        }
+        XCTAssertGreaterThanOrEqual(checked, 6, "every HDF5 artifact was read by h5dump")
+    }
+
+    func testKilledRunLeavesTheCacheValidAndResumes() throws {
+        try scratch.write("slow.yaml", """
+        pipeline: 1
+        name: slow
+        stages:
+          data: {kind: load, path: data.csv, label: label}
+          slow:
+            kind: shell
+            inputs: [data]
+            command: "echo partial > out.txt; sleep ${SLEEP:-0}; echo complete > out.txt"
+            outs: [out.txt]
+        """)
+        let started = try CLI.start(["run", "slow.yaml", "--json"], in: scratch.path, environment: ["SLEEP": "30"])
+        // Wait until the slow stage has written its partial output, then kill -9 the whole run.
+        let deadline = Date().addingTimeInterval(30)
+        while !scratch.exists("out.txt"), Date() < deadline { usleep(20_000) }
+        XCTAssertTrue(scratch.exists("out.txt"))
+        kill(started.process.processIdentifier, SIGKILL)
+        started.process.waitUntilExit()
+        XCTAssertEqual(started.process.terminationReason, .uncaughtSignal)
+
+        // Every stored object's name is the hash of its content: nothing half-written entered the cache.
+        let cache = scratch.path + "/.pipeline"
+        for object in try FileManager.default.subpathsOfDirectory(atPath: cache + "/objects") where object.count > 3 {
+            let path = cache + "/objects/" + object
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                  object.split(separator: "/").count == 2 else { continue }
+            XCTAssertEqual(try FileHash.sha256(ofFile: path).hex, object.replacingOccurrences(of: "/", with: ""))
+        }
+        let runs = try FileManager.default.contentsOfDirectory(atPath: cache + "/runs")
+        XCTAssertEqual(runs.count, 1, "only the finished stage (data) has a run record: \(runs)")
+
+        // The next run resumes: the finished stage comes from the cache, the killed one runs again.
+        let resumed = try CLI.run(["run", "slow.yaml"], in: scratch.path, environment: ["SLEEP": "0"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr + resumed.stdout)
+        XCTAssertTrue(resumed.stdout.contains("↺ data restored from cache"), resumed.stdout)
+        XCTAssertTrue(resumed.stdout.contains("✔ slow finished"), resumed.stdout)
+        XCTAssertEqual(try String(contentsOfFile: scratch.path + "/out.txt", encoding: .utf8), "complete\n")
+    }
+
+    func testSchemaCommandMatchesTheCommittedSchema() throws {
+        let result = try CLI.run(["schema"], in: scratch.path)
+        let committed = try String(contentsOfFile: CLI.repository + "/schemas/pipeline.schema.json", encoding: .utf8)
+        XCTAssertEqual(result.stdout, committed, "regenerate with: swift run pipeline schema > schemas/pipeline.schema.json")
+    }
+
+    func testEveryExamplePipelineValidatesAgainstTheJSONSchema() throws {
+        let script = """
+        import json, sys, glob, yaml, jsonschema
+        schema = json.load(open(sys.argv[1]))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        files = sorted(glob.glob(sys.argv[2] + "/*.yaml"))
+        assert files, "no pipelines found"
+        for f in files:
+            jsonschema.validate(yaml.safe_load(open(f)), schema, cls=jsonschema.Draft202012Validator)
+        bad = {"pipeline": 1, "name": "x", "stages": {"a": {"kind": "train", "model": "softmax_regression", "epoch": 3}}}
+        try:
+            jsonschema.validate(bad, schema, cls=jsonschema.Draft202012Validator)
+            sys.exit("schema accepted an unknown key")
+        except jsonschema.ValidationError:
+            pass
+        print(len(files))
+        """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, CLI.repository + "/schemas/pipeline.schema.json", CLI.repository + "/pipelines"]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        process.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, 0, "python3 with jsonschema and PyYAML is needed (.ci/run installs them): \(stderr)")
+        XCTAssertGreaterThanOrEqual(Int(stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0, 1)
+    }
+}
