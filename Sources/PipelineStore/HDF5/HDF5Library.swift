@@ -24,6 +24,21 @@ enum HDF5Library {
         return try body()
     }
 
+    /// A dataset-access plist with a 32 MiB chunk cache; the caller closes it.
+    ///
+    /// HDF5's default cache is 1 MiB, smaller than a chunk of 1024 rows × 784 float32 (3.2 MB), so every partial
+    /// read or write of such a chunk re-inflated (and on writes re-deflated) it. Measured on 60000×784 float32,
+    /// gzip 4, 1024-row chunks: 100-row streaming writes took 31 s instead of 2.6 s for one whole write, and
+    /// sequential 256-row reads 8.9 ms per batch.
+    static func datasetAccessPropertyList(_ location: HDF5Location) throws -> hid_t {
+        let dapl = try location.check(id: H5Pcreate(pl_h5p_dataset_access()), "H5Pcreate")
+        if H5Pset_chunk_cache(dapl, 4099, 32 << 20, 0.75) < 0 {
+            H5Pclose(dapl)
+            throw location.error("H5Pset_chunk_cache")
+        }
+        return dapl
+    }
+
     /// Reads and clears HDF5's error stack for the current thread: one line per entry, outermost call first.
     /// Must be called with the lock held, right after the failing call.
     static func errorStackMessages() -> [String] {
