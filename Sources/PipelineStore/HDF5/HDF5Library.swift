@@ -1,7 +1,7 @@
 import CHDF5
 import Foundation
 
-/// Process-wide access point to the HDF5 C library: one lock, one-time setup, error-stack capture.
+/// Process-wide access point to the HDF5 C library: one lock, silenced error printing, error-stack capture.
 ///
 /// HDF5 builds are not reliably thread-safe (Debian 1.10.8 here reports `H5is_library_threadsafe` = 1, but other
 /// builds do not, and even thread-safe builds only guard the core API), so every C call made by this module runs
