@@ -26,5 +26,6 @@ static inline hid_t pl_h5p_file_create(void) { return H5P_FILE_CREATE; }
 static inline hid_t pl_h5p_file_access(void) { return H5P_FILE_ACCESS; }
 static inline hid_t pl_h5p_group_create(void) { return H5P_GROUP_CREATE; }
 static inline hid_t pl_h5p_dataset_create(void) { return H5P_DATASET_CREATE; }
+static inline hid_t pl_h5p_dataset_access(void) { return H5P_DATASET_ACCESS; }
 
 #endif

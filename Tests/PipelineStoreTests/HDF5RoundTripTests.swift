@@ -51,6 +51,8 @@ final class HDF5RoundTripTests: XCTestCase {
             "rate": .double(0.125),
             "weights": .doubles([1, 2.5, -3]),
             "no_ints": .ints([]),
+            "no_strings": .strings([]),
+            "no_doubles": .doubles([]),
         ]
         do {
             let file = try HDF5File.create(path)

@@ -147,8 +147,10 @@ public struct HDF5Group: Sendable {
                     try location.check(H5Pset_deflate(dcpl, UInt32(gzipLevel)), "H5Pset_deflate")
                 }
             }
+            let dapl = try HDF5Library.datasetAccessPropertyList(location)
+            defer { H5Pclose(dapl) }
             let id = try location.check(
-                id: H5Dcreate2(handle.id, name, memoryType, space, pl_h5p_default(), dcpl, pl_h5p_default()),
+                id: H5Dcreate2(handle.id, name, memoryType, space, pl_h5p_default(), dcpl, dapl),
                 "H5Dcreate2", "cannot create dataset")
             return try HDF5Dataset(handle: HDF5ObjectHandle(id: id, file: handle.file, location: location))
         }
@@ -188,7 +190,9 @@ public struct HDF5Group: Sendable {
                 throw HDF5Error(operation: "H5Dopen2", filePath: location.filePath, objectPath: location.objectPath,
                                 reason: "no dataset named '\(name)' in '\(path)'")
             }
-            let id = try location.check(id: H5Dopen2(handle.id, name, pl_h5p_default()), "H5Dopen2",
+            let dapl = try HDF5Library.datasetAccessPropertyList(location)
+            defer { H5Pclose(dapl) }
+            let id = try location.check(id: H5Dopen2(handle.id, name, dapl), "H5Dopen2",
                                         "'\(name)' is not a dataset")
             return try HDF5Dataset(handle: HDF5ObjectHandle(id: id, file: handle.file, location: location))
         }

@@ -1,7 +1,7 @@
 import CHDF5
 import Foundation
 
-/// Process-wide access point to the HDF5 C library: one lock, one-time setup, error-stack capture.
+/// Process-wide access point to the HDF5 C library: one lock, silenced error printing, error-stack capture.
 ///
 /// HDF5 builds are not reliably thread-safe (Debian 1.10.8 here reports `H5is_library_threadsafe` = 1, but other
 /// builds do not, and even thread-safe builds only guard the core API), so every C call made by this module runs
@@ -22,6 +22,21 @@ enum HDF5Library {
         // threads that had not run the setup.
         _ = H5Eset_auto2(pl_h5e_default(), nil, nil)
         return try body()
+    }
+
+    /// A dataset-access plist with a 32 MiB chunk cache; the caller closes it.
+    ///
+    /// HDF5's default cache is 1 MiB, smaller than a chunk of 1024 rows × 784 float32 (3.2 MB), so every partial
+    /// read or write of such a chunk re-inflated (and on writes re-deflated) it. Measured on 60000×784 float32,
+    /// gzip 4, 1024-row chunks: 100-row streaming writes took 31 s instead of 2.6 s for one whole write, and
+    /// sequential 256-row reads 8.9 ms per batch.
+    static func datasetAccessPropertyList(_ location: HDF5Location) throws -> hid_t {
+        let dapl = try location.check(id: H5Pcreate(pl_h5p_dataset_access()), "H5Pcreate")
+        if H5Pset_chunk_cache(dapl, 4099, 32 << 20, 0.75) < 0 {
+            H5Pclose(dapl)
+            throw location.error("H5Pset_chunk_cache")
+        }
+        return dapl
     }
 
     /// Reads and clears HDF5's error stack for the current thread: one line per entry, outermost call first.
