@@ -54,7 +54,7 @@ final class CLITests: XCTestCase {
         """)
         let missing = try CLI.run(["validate", "bad2.yaml"], in: scratch.path)
         XCTAssertEqual(missing.status, 2)
-        XCTAssertTrue(missing.stderr.contains("bad2.yaml:4:30: error: stages.data.path: input file 'missing.csv' does not exist"), missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("bad2.yaml:4:28: error: stages.data.path: input file 'missing.csv' does not exist"), missing.stderr)
     }
 
     func testRunSucceedsThenIsUpToDateAndJSONEventsParse() throws {

@@ -13,7 +13,7 @@ struct ParamChecker {
     func untyped(_ node: SpecNode, keyPath: String, into diagnostics: inout [Diagnostic]) -> ParamValue? {
         switch node.content {
         case let .scalar(text, quoted):
-            if text.contains("${") { return interpolate(text, node: node, keyPath: keyPath, into: &diagnostics) }
+            if text.contains("${params.") { return interpolate(text, node: node, keyPath: keyPath, into: &diagnostics) }
             if quoted { return .string(text) }
             switch ScalarValue.resolve(text) {
             case .null: return .null
@@ -40,29 +40,31 @@ struct ParamChecker {
     }
 
     /// `${params.NAME}` alone keeps the parameter's type; embedded in text it is substituted as text.
+    /// Other `${…}` forms (shell variables in a command) are left as written; `$${params.X}` escapes.
     private func interpolate(_ text: String, node: SpecNode, keyPath: String, into diagnostics: inout [Diagnostic]) -> ParamValue? {
+        let marker = "${params."
         var result = ""
         var rest = Substring(text)
         var whole: ParamValue?
-        while let open = rest.range(of: "${") {
+        while let open = rest.range(of: marker) {
+            if open.lowerBound > rest.startIndex, rest[rest.index(before: open.lowerBound)] == "$" {
+                result += rest[..<rest.index(before: open.lowerBound)] + marker
+                rest = rest[open.upperBound...]
+                continue
+            }
             result += rest[..<open.lowerBound]
             guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
-                diagnostics.append(Diagnostic("unclosed '${' in \"\(text)\"; expected ${params.NAME}", at: node.location, keyPath: keyPath))
+                diagnostics.append(Diagnostic("unclosed '${params.' in \"\(text)\"; expected ${params.NAME}", at: node.location, keyPath: keyPath))
                 return nil
             }
-            let reference = String(rest[open.upperBound..<close])
-            guard reference.hasPrefix("params.") else {
-                diagnostics.append(Diagnostic("unknown reference '${\(reference)}'; expected ${params.NAME}", at: node.location, keyPath: keyPath))
-                return nil
-            }
-            let name = String(reference.dropFirst("params.".count))
+            let name = String(rest[open.upperBound..<close])
             guard let value = pipelineParams[name] else {
                 diagnostics.append(Diagnostic("'${params.\(name)}' names no entry of the top-level 'params'", at: node.location, keyPath: keyPath,
                                               hint: Suggestion.hint(for: name, among: pipelineParams.keys)
                                                 ?? (pipelineParams.isEmpty ? "declare it under a top-level 'params:' mapping" : nil)))
                 return nil
             }
-            if result.isEmpty, rest[open.lowerBound...].count == text.count, close == rest.index(before: rest.endIndex) {
+            if result.isEmpty, open.lowerBound == text.startIndex, close == text.index(before: text.endIndex) {
                 whole = value
             }
             result += value.description
