@@ -15,8 +15,19 @@ public struct LoadedPipeline: Sendable {
 
     /// Parses and validates `path`. Throws `ValidationFailure` carrying every problem found.
     public static func load(_ path: String, catalog: StageCatalog = .builtIn) throws -> LoadedPipeline {
-        let spec = try SpecParser(signatures: catalog.signatures).parse(contentsOf: path)
-        let graph = try StageGraph.build(spec, signatures: catalog.signatures)
+        let parsed = try SpecParser(signatures: catalog.signatures).parsePartially(contentsOf: path)
+        var diagnostics = parsed.diagnostics
+        var graph: StageGraph?
+        if let spec = parsed.spec {
+            // The graph is checked even when stages have errors, so one pass reports every problem.
+            do {
+                graph = try StageGraph.build(spec, signatures: catalog.signatures, invalidStages: parsed.invalidStages,
+                                             unreadableStages: parsed.unreadableStages)
+            } catch let failure as ValidationFailure {
+                diagnostics += failure.diagnostics
+            }
+        }
+        guard diagnostics.isEmpty, let spec = parsed.spec, let graph else { throw ValidationFailure(diagnostics) }
         return LoadedPipeline(spec: spec, graph: graph, catalog: catalog, workspace: Workspace(pipelinePath: path))
     }
 }

@@ -5,10 +5,14 @@ import PipelineSpec
 struct GraphBuilder {
     let spec: PipelineSpec
     let signatures: [String: StageSignature]
+    let invalid: Set<String>
+    let unreadable: Set<String>
     private var diagnostics: [Diagnostic] = []
 
-    init(spec: PipelineSpec, signatures: [StageSignature]) {
+    init(spec: PipelineSpec, signatures: [StageSignature], invalid: Set<String>, unreadable: Set<String>) {
         self.spec = spec
+        self.invalid = invalid
+        self.unreadable = unreadable
         self.signatures = Dictionary(signatures.map { ($0.kind, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
@@ -20,7 +24,7 @@ struct GraphBuilder {
     private mutating func run() throws -> StageGraph {
         let names = Set(spec.stages.map(\.name))
         for stage in spec.stages {
-            for ref in stage.inputs where !names.contains(ref.stage) {
+            for ref in stage.inputs where !names.contains(ref.stage) && !unreadable.contains(ref.stage) {
                 diagnostics.append(Diagnostic("input '\(ref.text)' names no stage of this pipeline; expected one of \(names.sorted().joined(separator: ", "))",
                                               at: ref.location, keyPath: "stages.\(stage.name).inputs",
                                               hint: Suggestion.hint(for: ref.stage, among: names.subtracting([stage.name]))))
@@ -44,7 +48,8 @@ struct GraphBuilder {
                   stage.inputs.allSatisfy({ names.contains($0.stage) }) else { continue }
             guard let inputs = bind(stage, nodes: nodes), checkTypes(stage, signature: signature, inputs: inputs) else { continue }
             let context = KindCheckContext(params: stage.params, inputs: inputs, baseDirectory: spec.baseDirectory)
-            let problems = Self.missingFiles(stage, signature: signature, baseDirectory: spec.baseDirectory) + signature.check(context)
+            let problems = invalid.contains(name) ? []
+                : Self.missingFiles(stage, signature: signature, baseDirectory: spec.baseDirectory) + signature.check(context)
             for problem in problems { diagnostics.append(diagnostic(for: problem, stage: stage)) }
             guard problems.isEmpty else { continue }
             nodes[name] = StageNode(spec: stage, signature: signature, inputs: inputs, outputs: signature.outputs(context))

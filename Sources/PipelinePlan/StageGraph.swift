@@ -29,8 +29,12 @@ public struct StageGraph: Sendable {
     /// Builds and checks the graph: unknown references, cycles (with the whole path), outputs that do not
     /// exist, input types a kind does not take, and each kind's own checks. Throws `ValidationFailure`
     /// with every problem found.
-    public static func build(_ spec: PipelineSpec, signatures: [StageSignature]) throws -> StageGraph {
-        try GraphBuilder(spec: spec, signatures: signatures).build()
+    ///
+    /// For a partially parsed file, `invalidStages` (stages with their own errors) skip kind checks and
+    /// references to `unreadableStages` (left out of the spec, already reported) are not reported again.
+    public static func build(_ spec: PipelineSpec, signatures: [StageSignature], invalidStages: Set<String> = [],
+                             unreadableStages: Set<String> = []) throws -> StageGraph {
+        try GraphBuilder(spec: spec, signatures: signatures, invalid: invalidStages, unreadable: unreadableStages).build()
     }
 
     /// The named stages plus everything upstream of them.

@@ -24,6 +24,18 @@ public struct SpecParser: Sendable {
 
     /// Reads and parses the file at `path`. Throws `ValidationFailure`.
     public func parse(contentsOf path: String) throws -> PipelineSpec {
+        let (text, base) = try Self.read(path)
+        return try parse(text, file: path, baseDirectory: base)
+    }
+
+    /// Reads and parses the file at `path` as far as possible (see `parsePartially(_:file:baseDirectory:)`).
+    public func parsePartially(contentsOf path: String) throws -> PartialResult {
+        let (text, base) = try Self.read(path)
+        return try parsePartially(text, file: path, baseDirectory: base)
+    }
+
+    /// The file's text and absolute directory; a missing or non-UTF-8 file is a located diagnostic.
+    static func read(_ path: String) throws -> (text: String, baseDirectory: String) {
         guard let data = FileManager.default.contents(atPath: path) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist"
             throw ValidationFailure([Diagnostic("the pipeline file \(reason)", at: SourceLocation(file: path, line: 1, column: 1))])
@@ -32,19 +44,41 @@ public struct SpecParser: Sendable {
             throw ValidationFailure([Diagnostic("the pipeline file is not valid UTF-8", at: SourceLocation(file: path, line: 1, column: 1))])
         }
         let absolute = PathResolution.resolve(path, against: FileManager.default.currentDirectoryPath)
-        return try parse(text, file: path, baseDirectory: (absolute as NSString).deletingLastPathComponent)
+        return (text, (absolute as NSString).deletingLastPathComponent)
     }
 
     /// Parses YAML text named `file`, resolving relative paths against `baseDirectory`.
     public func parse(_ text: String, file: String, baseDirectory: String) throws -> PipelineSpec {
-        let root = try YAMLDocument.parse(text, file: file)
-        var diagnostics: [Diagnostic] = []
-        let spec = parseRoot(root, file: file, baseDirectory: baseDirectory, into: &diagnostics)
-        if let spec, !diagnostics.contains(where: { $0.severity == .error }) { return spec }
-        throw ValidationFailure(diagnostics)
+        let result = try parsePartially(text, file: file, baseDirectory: baseDirectory)
+        if let spec = result.spec, result.diagnostics.isEmpty { return spec }
+        throw ValidationFailure(result.diagnostics)
     }
 
-    private func parseRoot(_ root: SpecNode, file: String, baseDirectory: String, into diagnostics: inout [Diagnostic]) -> PipelineSpec? {
+    /// What parsing found even when the file has errors: the stages that could be read (for checking
+    /// the graph around the broken ones), the names of stages with errors, and every diagnostic.
+    public struct PartialResult: Sendable {
+        /// The spec with every stage whose kind is known; nil when the file's shape is too broken.
+        public let spec: PipelineSpec?
+        /// Stages that exist but have parameter or input errors (kind checks skip them).
+        public let invalidStages: Set<String>
+        /// Stage names written in the file whose kind or shape could not be read (left out of `spec`).
+        public let unreadableStages: Set<String>
+        /// Every problem found.
+        public let diagnostics: [Diagnostic]
+    }
+
+    /// Parses as much as possible. Throws only for YAML syntax errors (nothing can be read after them).
+    public func parsePartially(_ text: String, file: String, baseDirectory: String) throws -> PartialResult {
+        let root = try YAMLDocument.parse(text, file: file)
+        var diagnostics: [Diagnostic] = []
+        var invalid = Set<String>(), unreadable = Set<String>()
+        let spec = parseRoot(root, file: file, baseDirectory: baseDirectory, invalid: &invalid, unreadable: &unreadable, into: &diagnostics)
+        return PartialResult(spec: spec, invalidStages: invalid, unreadableStages: unreadable,
+                             diagnostics: diagnostics.filter { $0.severity == .error })
+    }
+
+    private func parseRoot(_ root: SpecNode, file: String, baseDirectory: String, invalid: inout Set<String>, unreadable: inout Set<String>,
+                           into diagnostics: inout [Diagnostic]) -> PipelineSpec? {
         guard let entries = root.entries else {
             diagnostics.append(Diagnostic("the top level must be a mapping with 'pipeline: 1', 'name' and 'stages', found \(root.shapeDescription)",
                                           at: root.location))
@@ -72,9 +106,10 @@ public struct SpecParser: Sendable {
                 params = value.mapValue ?? [:]
             }
         }
-        let stages = parseStages(root, params: params, baseDirectory: baseDirectory, into: &diagnostics)
-        guard version != nil, let name, let stages else { return nil }
-        return PipelineSpec(file: file, baseDirectory: baseDirectory, formatVersion: Self.formatVersion, name: name,
+        let stages = parseStages(root, params: params, invalid: &invalid, unreadable: &unreadable, into: &diagnostics)
+        _ = version
+        guard let stages else { return nil }
+        return PipelineSpec(file: file, baseDirectory: baseDirectory, formatVersion: Self.formatVersion, name: name ?? "",
                             seed: seed, params: params, stages: stages)
     }
 
@@ -102,7 +137,7 @@ public struct SpecParser: Sendable {
         return checker.check(entry.value, as: type, keyPath: keyPath, into: &diagnostics)
     }
 
-    private func parseStages(_ root: SpecNode, params: [String: ParamValue], baseDirectory: String,
+    private func parseStages(_ root: SpecNode, params: [String: ParamValue], invalid: inout Set<String>, unreadable: inout Set<String>,
                              into diagnostics: inout [Diagnostic]) -> [StageSpec]? {
         guard let entry = root["stages"] else {
             diagnostics.append(Diagnostic("missing required key 'stages'; expected a mapping from stage names to stages",
@@ -122,8 +157,13 @@ public struct SpecParser: Sendable {
                                       stageNames: stageEntries.map(\.key))
         var stages: [StageSpec] = []
         for stageEntry in stageEntries {
-            if let stage = stageParser.parse(stageEntry, into: &diagnostics) { stages.append(stage) }
+            guard let (stage, valid) = stageParser.parse(stageEntry, into: &diagnostics) else {
+                unreadable.insert(stageEntry.key)
+                continue
+            }
+            stages.append(stage)
+            if !valid { invalid.insert(stage.name) }
         }
-        return stages.count == stageEntries.count ? stages : nil
+        return stages
     }
 }

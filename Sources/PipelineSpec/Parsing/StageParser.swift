@@ -4,7 +4,9 @@ struct StageParser {
     let checker: ParamChecker
     let stageNames: [String]
 
-    func parse(_ entry: SpecEntry, into diagnostics: inout [Diagnostic]) -> StageSpec? {
+    /// The stage, or nil when its kind is unknown or its shape is wrong. A stage is returned even with
+    /// parameter or input errors (`valid` false) so the graph can still be checked around it.
+    func parse(_ entry: SpecEntry, into diagnostics: inout [Diagnostic]) -> (stage: StageSpec, valid: Bool)? {
         let name = entry.key
         let path = "stages.\(name)"
         var ok = true
@@ -68,9 +70,9 @@ struct StageParser {
                 ok = false
             }
         }
-        guard ok else { return nil }
-        return StageSpec(name: name, kind: kindName, inputs: inputs, params: params, location: entry.keyLocation,
-                         paramLocations: locations, inputsLocation: entry.value["inputs"]?.value.location)
+        let stage = StageSpec(name: name, kind: kindName, inputs: inputs, params: params, location: entry.keyLocation,
+                              paramLocations: locations, inputsLocation: entry.value["inputs"]?.value.location)
+        return (stage, ok)
     }
 
     /// `inputs:` is a list of `stage` / `stage.output`, or a mapping `key: stage.output`.
