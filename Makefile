@@ -12,8 +12,7 @@ run: build
 	.build/release/pipeline run pipelines/quickstart.yaml
 
 test: setup
-	swift build --build-tests
-	swift test
+	scripts/test.sh
 
 # Regenerates the committed JSON Schema from the stage catalogue (a test checks they agree).
 schema:
