@@ -416,19 +416,7 @@ public enum SoftmaxRegression {
             }
             epochLoss /= Double(n)
             var record = EpochRecord(epoch: epoch + 1, trainLoss: epochLoss, learningRate: Double(lr))
-            if let v = validation, v.rows > 0 {
-                let e = W.withUnsafeBufferPointer { Wp in
-                    b.withUnsafeBufferPointer { bp in
-                        z.withUnsafeMutableBufferPointer { zp in
-                            evaluate(x: v.x.baseAddress!, rows: v.rows, cols: d, labels: v.labels.baseAddress!,
-                                     classes: k, weights: Wp.baseAddress!, bias: bp.baseAddress!,
-                                     scratch: zp.baseAddress!)
-                        }
-                    }
-                }
-                record.validationLoss = e.loss
-                record.validationAccuracy = e.accuracy
-            }
+            scoreValidation(&record, validation, weights: W, bias: b, cols: d, classes: k, scratch: &z)
             history.append(record)
             progress(record)
             if !epochLoss.isFinite { stop = .diverged; break }
@@ -440,6 +428,23 @@ public enum SoftmaxRegression {
         }
         return SoftmaxRegressionModel(weights: W, bias: b, classes: k, features: d, history: history,
                                       stopReason: stop)
+    }
+
+    /// Fills the record's validation loss and accuracy for the current parameters (no-op without a set).
+    static func scoreValidation(_ record: inout EpochRecord,
+                                _ validation: (x: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int32>, rows: Int)?,
+                                weights W: [Float], bias b: [Float], cols d: Int, classes k: Int, scratch z: inout [Float]) {
+        guard let v = validation, v.rows > 0 else { return }
+        let e = W.withUnsafeBufferPointer { Wp in
+            b.withUnsafeBufferPointer { bp in
+                z.withUnsafeMutableBufferPointer { zp in
+                    evaluate(x: v.x.baseAddress!, rows: v.rows, cols: d, labels: v.labels.baseAddress!,
+                             classes: k, weights: Wp.baseAddress!, bias: bp.baseAddress!, scratch: zp.baseAddress!)
+                }
+            }
+        }
+        record.validationLoss = e.loss
+        record.validationAccuracy = e.accuracy
     }
 
     // MARK: - L-BFGS
@@ -473,17 +478,7 @@ public enum SoftmaxRegression {
                                          gradientNorm: it.gradientNorm)
                 if let v = validation, v.rows > 0 {
                     load(p)
-                    let e = W.withUnsafeBufferPointer { Wp in
-                        b.withUnsafeBufferPointer { bp in
-                            z.withUnsafeMutableBufferPointer { zp in
-                                evaluate(x: v.x.baseAddress!, rows: v.rows, cols: d, labels: v.labels.baseAddress!,
-                                         classes: k, weights: Wp.baseAddress!, bias: bp.baseAddress!,
-                                         scratch: zp.baseAddress!)
-                            }
-                        }
-                    }
-                    record.validationLoss = e.loss
-                    record.validationAccuracy = e.accuracy
+                    scoreValidation(&record, v, weights: W, bias: b, cols: d, classes: k, scratch: &z)
                 }
                 history.append(record)
                 progress(record)

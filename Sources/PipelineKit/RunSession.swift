@@ -185,7 +185,7 @@ public final class RunSession: JobRunner, @unchecked Sendable {
         func stageRecord(_ run: RunRecord) -> StageRecord {
             StageRecord(kind: node.spec.kind, fingerprint: fingerprint, seed: pipeline.spec.seed, params: node.spec.params,
                         inputs: inputHashes, files: fingerprintInputs.files,
-                        outputs: run.outputs.mapValues { OutputRecord(type: ArtifactType(rawValue: $0.type) ?? .files, hash: $0.hash, bytes: $0.bytes) },
+                        outputs: run.outputs,
                         metrics: run.metrics, seconds: run.seconds)
         }
 

@@ -22,7 +22,7 @@ public enum StageArtifacts {
                 throw UnknownStageError(description: "stage '\(stage)' has no output '\(name)'; it has \(record.outputs.keys.sorted().joined(separator: ", "))")
             }
             let path = pipeline.workspace.cache.objectPath(output.hash)
-            text += "\noutput \(name) (\(output.type.rawValue), \(output.bytes) bytes, sha256 \(output.hash.prefix(16))…)\n"
+            text += "\noutput \(name) (\(output.type), \(output.bytes) bytes, sha256 \(output.hash.prefix(16))…)\n"
             text += try ArtifactInspector.describe(path)
         }
         return text

@@ -1,4 +1,5 @@
 import PipelineSpec
+import PipelineStore
 
 /// What was run: the observed state of a pipeline, written beside its YAML as `NAME.lock` after each run.
 ///
@@ -32,8 +33,8 @@ public struct StageRecord: Codable, Sendable, Equatable {
     public var inputs: [String: String]
     /// Content hash of each file named by a path parameter.
     public var files: [String: String]
-    /// Each output's type, content hash and size.
-    public var outputs: [String: OutputRecord]
+    /// Each output's type, content hash and size (the same entries as the cache's run record).
+    public var outputs: [String: StoredObject]
     /// Key metrics the stage reported (e.g. accuracy).
     public var metrics: [String: Double]
     /// Wall time of the run that produced the outputs, in seconds.
@@ -41,7 +42,7 @@ public struct StageRecord: Codable, Sendable, Equatable {
 
     /// Creates a record.
     public init(kind: String, fingerprint: String, seed: UInt64, params: [String: ParamValue], inputs: [String: String],
-                files: [String: String], outputs: [String: OutputRecord], metrics: [String: Double], seconds: Double) {
+                files: [String: String], outputs: [String: StoredObject], metrics: [String: Double], seconds: Double) {
         self.kind = kind
         self.fingerprint = fingerprint
         self.seed = seed
@@ -51,22 +52,5 @@ public struct StageRecord: Codable, Sendable, Equatable {
         self.outputs = outputs
         self.metrics = metrics
         self.seconds = seconds
-    }
-}
-
-/// One stored output.
-public struct OutputRecord: Codable, Sendable, Equatable {
-    /// Its artifact type.
-    public var type: ArtifactType
-    /// SHA-256 of its content (of the file, or of a directory's sorted listing and contents).
-    public var hash: String
-    /// Its size in bytes.
-    public var bytes: Int64
-
-    /// Creates an output record.
-    public init(type: ArtifactType, hash: String, bytes: Int64) {
-        self.type = type
-        self.hash = hash
-        self.bytes = bytes
     }
 }

@@ -1,3 +1,4 @@
+import PipelineStore
 import PipelineSpec
 
 /// Why a stage must run. Checks run cheapest first and every cause found is kept, so
@@ -47,7 +48,7 @@ public enum Staleness {
     /// `current` is nil when inputs are not yet known because upstream stages are stale.
     public static func reasons(kind: String, params: [String: ParamValue], seed: UInt64, current: FingerprintInputs?,
                                record: StageRecord?, upstreamStale: [String],
-                               outputExists: (OutputRecord) -> Bool) -> [StaleReason] {
+                               outputExists: (StoredObject) -> Bool) -> [StaleReason] {
         guard let record else { return [.neverRun] }
         var reasons: [StaleReason] = []
         if record.kind != kind { reasons.append(.kindChanged(from: record.kind, to: kind)) }
