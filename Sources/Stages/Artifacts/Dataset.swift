@@ -126,12 +126,10 @@ extension Dataset {
 
     /// Reads a dataset artifact; throws a `StageError` naming the file when it is not one.
     public static func read(from path: String) throws -> Dataset {
-        let file = try HDF5File.open(path)
+        let file = try ArtifactFile.open(path, type: "dataset", requirement: "an HDF5 file with /features")
         defer { try? file.close() }
         let root = file.root
-        guard try root.attribute("artifact")?.stringValue == "dataset", root.contains("features") else {
-            throw StageError("'\(path)' is not a dataset artifact (expected an HDF5 file with /features and attribute artifact=dataset)")
-        }
+        guard root.contains("features") else { throw StageError("'\(path)': dataset artifact without /features") }
         let featuresSet = try root.dataset("features")
         let shape = featuresSet.shape
         guard let rows = shape.first else { throw StageError("'\(path)': /features has no dimensions") }
@@ -139,13 +137,8 @@ extension Dataset {
             ? .uint8(try featuresSet.read(as: UInt8.self))
             : .float32(try featuresSet.read(as: Float.self))
         let labels = root.contains("labels") ? try root.dataset("labels").read(as: Int32.self) : nil
-        let names = { (key: String) throws -> [String] in
-            if case .strings(let s)? = try root.attribute(key) { return s }
-            if case .string(let s)? = try root.attribute(key) { return [s] }
-            return []
-        }
         return Dataset(features: features, rows: rows, sampleShape: Array(shape.dropFirst()), labels: labels,
-                       classNames: try names("class_names"), featureNames: try names("feature_names"))
+                       classNames: try root.stringList("class_names"), featureNames: try root.stringList("feature_names"))
     }
 }
 

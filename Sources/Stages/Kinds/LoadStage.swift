@@ -121,11 +121,8 @@ public struct LoadStage: StageKind {
             labels = try labelSet.read(as: Int32.self)
             if labels!.contains(where: { $0 < 0 }) { throw StageError("\(path): '\(labelsName)' holds negative labels; expected class indices 0, 1, …") }
         }
-        var classNames: [String] = []
-        if case .strings(let names)? = try file.root.attribute("class_names") { classNames = names }
-        var featureNames: [String] = []
-        if case .strings(let names)? = try file.root.attribute("feature_names") { featureNames = names }
-        return Dataset(features: values, rows: rows, sampleShape: sampleShape, labels: labels, classNames: classNames, featureNames: featureNames)
+        return Dataset(features: values, rows: rows, sampleShape: sampleShape, labels: labels,
+                       classNames: try file.root.stringList("class_names"), featureNames: try file.root.stringList("feature_names"))
     }
 
     private func readCSV(_ context: StageContext) throws -> Dataset {

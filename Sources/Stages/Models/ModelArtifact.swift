@@ -78,17 +78,12 @@ public struct StoredModel: Sendable {
 
     /// Reads a model artifact, dispatching on its `model` attribute.
     public static func read(from path: String) throws -> StoredModel {
-        let file = try HDF5File.open(path)
+        let file = try ArtifactFile.open(path, type: "model", requirement: "an HDF5 file with a model family attribute")
         defer { try? file.close() }
         let root = file.root
-        guard try root.attribute("artifact")?.stringValue == "model" else {
-            throw StageError("'\(path)' is not a model artifact (attribute artifact=model missing)")
-        }
         let family = try root.attribute("model")?.stringValue ?? "?"
-        let classNames: [String]
-        if case .strings(let names)? = try root.attribute("class_names") { classNames = names } else { classNames = [] }
-        let sampleShape: [Int]
-        if case .ints(let s)? = try root.attribute("sample_shape") { sampleShape = s.map(Int.init) } else { sampleShape = [] }
+        let classNames = try root.stringList("class_names")
+        let sampleShape = try root.intList("sample_shape")
         switch family {
         case "softmax_regression":
             let weights = try root.dataset("weights")
