@@ -86,7 +86,9 @@ public final class ProgressPrinter: RunEventSink, @unchecked Sendable {
         seconds < 1 ? String(format: "%.0f ms", seconds * 1000) : seconds < 120 ? String(format: "%.2f s", seconds) : String(format: "%.1f min", seconds / 60)
     }
 
-    static func format(_ value: Double) -> String { String(format: "%.4g", value) }
+    static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.4g", value)
+    }
 
     /// One event as a JSON object (one line).
     static func json(_ event: RunEvent) -> String {
