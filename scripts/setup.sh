@@ -18,10 +18,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The schema test validates pipelines/*.yaml with Python's jsonschema and PyYAML.
-if ! python3 -c 'import jsonschema, yaml' >/dev/null 2>&1; then
-  echo "setup: installing jsonschema and PyYAML for python3"
-  python3 -m pip install --quiet jsonschema pyyaml
+# Tests check the tool against independent readers: jsonschema + PyYAML validate pipelines/*.yaml
+# against the schema, h5py reads the tool's HDF5 artifacts.
+if ! python3 -c 'import jsonschema, yaml, h5py' >/dev/null 2>&1; then
+  echo "setup: installing jsonschema, PyYAML and h5py for python3"
+  python3 -m pip install --quiet --root-user-action=ignore jsonschema pyyaml h5py
 fi
 
 command -v swift >/dev/null || { echo "setup: Swift 6 toolchain not found on PATH" >&2; exit 1; }

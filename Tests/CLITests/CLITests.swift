@@ -119,10 +119,6 @@ final class CLITests: XCTestCase {
 
         let h5dump = "/usr/bin/h5dump"
         guard FileManager.default.isExecutableFile(atPath: h5dump) else { throw XCTSkip("h5dump (hdf5-tools) is not installed") }
-        let lock = try String(contentsOfFile: scratch.path + "/ok.lock", encoding: .utf8)
-        let hash = try XCTUnwrap(lock.components(separatedBy: "\n").drop { !$0.contains("  evaluate:") }
-            .first { $0.contains("hash:") }?.split(separator: ":").last?.trimmingCharacters(in: .whitespaces))
-        _ = hash
         let objects = try FileManager.default.subpathsOfDirectory(atPath: scratch.path + "/.pipeline/objects")
         var checked = 0
         for object in objects where object.count > 3 {
@@ -142,6 +138,42 @@ final class CLITests: XCTestCase {
             checked += 1
         }
         XCTAssertGreaterThanOrEqual(checked, 6, "every HDF5 artifact was read by h5dump")
+    }
+
+    func testH5pyReadsTheArtifactsWithoutTheTool() throws {
+        XCTAssertEqual(try CLI.run(["run", "ok.yaml"], in: scratch.path).status, 0)
+        let lock = try String(contentsOfFile: scratch.path + "/ok.lock", encoding: .utf8)
+        func hash(_ stage: String, _ output: String) throws -> String {
+            let lines = lock.components(separatedBy: "\n")
+            let start = try XCTUnwrap(lines.firstIndex(of: "  \(stage):"))
+            let out = try XCTUnwrap(lines[start...].firstIndex(of: "      \(output):"))
+            let line = try XCTUnwrap(lines[out...].first { $0.contains("hash: ") })
+            return line.components(separatedBy: "hash: ")[1]
+        }
+        func object(_ h: String) -> String { scratch.path + "/.pipeline/objects/" + h.prefix(2) + "/" + h.dropFirst(2) }
+        let script = """
+        import sys, h5py, numpy as np
+        data, model = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+        assert data.attrs["artifact"] == "dataset", data.attrs["artifact"]
+        assert data.attrs["producer_stage"] == "scale"
+        x = data["features"][:]
+        assert x.dtype == np.float32 and x.shape == (30, 2), (x.dtype, x.shape)
+        assert abs(float(x.mean(axis=0)[0])) < 1e-5, "the training part is standardized"
+        assert model.attrs["model"] == "softmax_regression"
+        print(model["weights"].shape, int(data["labels"].shape[0]))
+        """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, object(try hash("scale", "train")), object(try hash("train", "model"))]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        process.waitUntilExit()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, 0, "python3 with h5py is needed (scripts/setup.sh installs it): \(stderr)")
+        XCTAssertEqual(stdout, "(2, 2) 30\n")
     }
 
     func testKilledRunLeavesTheCacheValidAndResumes() throws {
