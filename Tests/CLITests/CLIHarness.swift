@@ -26,12 +26,18 @@ struct CLI {
     @discardableResult
     static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Result {
         let process = try start(arguments, in: directory, environment: environment)
-        let out = Pipe(), err = Pipe()
-        _ = (out, err)
+        // Drain stderr on another thread so neither pipe can fill up and block the child.
+        nonisolated(unsafe) var stderr = Data()
+        let drained = DispatchSemaphore(value: 0)
+        Thread {
+            stderr = process.stderr.fileHandleForReading.readDataToEndOfFile()
+            drained.signal()
+        }.start()
+        let stdout = process.stdout.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
         process.process.waitUntilExit()
-        return Result(status: process.process.terminationStatus,
-                      stdout: String(decoding: process.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
-                      stderr: String(decoding: process.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        return Result(status: process.process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     /// Starts `pipeline ARGS` without waiting.
