@@ -90,6 +90,9 @@ public enum YAMLDocument {
         if problem.contains("flow sequence") || problem.contains("flow mapping") || problem.contains("','") {
             return "check for an unclosed '[' or '{'"
         }
+        if problem.contains("did not find expected key") {
+            return "check the indentation of this line against the keys above it, and for stray characters after a value"
+        }
         if problem.contains("mapping values are not allowed") {
             return "check the indentation of this line against the key above it, or quote a value containing ': '"
         }
