@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import PipelineSpec
 
@@ -12,6 +13,32 @@ final class StructureTests: XCTestCase {
         XCTAssertEqual(spec.stages.map(\.name), ["a"])
         XCTAssertEqual(spec.stages[0].location, SourceLocation(file: "p.yaml", line: 4, column: 3))
         XCTAssertEqual(spec.baseDirectory, "/base")
+    }
+
+    func testParsingAFileResolvesItsDirectory() throws {
+        let dir = NSTemporaryDirectory() + "spec-tests-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/sub/../p.yaml"
+        try Data("pipeline: 1\nname: f\nstages:\n  a:\n    kind: source\n".utf8).write(to: URL(fileURLWithPath: dir + "/p.yaml"))
+        let spec = try FakeCatalog.parser.parse(contentsOf: path)
+        XCTAssertEqual(spec.file, path)
+        XCTAssertEqual(spec.baseDirectory, PathResolution.resolve(dir, against: "/"))
+        XCTAssertEqual(spec.stages.first?.location.file, path)
+    }
+
+    func testParsingAMissingFile() {
+        XCTAssertThrowsError(try FakeCatalog.parser.parse(contentsOf: "/nonexistent/dir/p.yaml")) { error in
+            let diagnostics = (error as? ValidationFailure)?.diagnostics ?? []
+            XCTAssertEqual(diagnostics.map(\.description), ["/nonexistent/dir/p.yaml:1:1: error: the pipeline file does not exist"])
+        }
+    }
+
+    func testPathResolution() {
+        XCTAssertEqual(PathResolution.resolve("data/x.csv", against: "/a/b"), "/a/b/data/x.csv")
+        XCTAssertEqual(PathResolution.resolve("../x.csv", against: "/a/b/"), "/a/x.csv")
+        XCTAssertEqual(PathResolution.resolve("./x//y/./z", against: "/a"), "/a/x/y/z")
+        XCTAssertEqual(PathResolution.resolve("/abs/../x", against: "/ignored"), "/x")
     }
 
     func testMissingPipelineKey() {
