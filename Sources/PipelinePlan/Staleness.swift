@@ -14,8 +14,8 @@ public enum StaleReason: Sendable, Equatable, CustomStringConvertible {
     case paramChanged(String, from: ParamValue?, to: ParamValue?)
     /// The pipeline seed changed.
     case seedChanged(from: UInt64, to: UInt64)
-    /// An input's content changed (or it was newly bound).
-    case inputChanged(String, from: String?, to: String)
+    /// An input's content changed (or it was newly bound, or is no longer bound: `to` is nil).
+    case inputChanged(String, from: String?, to: String?)
     /// A file named by a path parameter changed.
     case fileChanged(String, from: String?, to: String)
     /// Upstream stages will run first, so this stage's inputs are not known yet.
@@ -58,8 +58,8 @@ public enum Staleness {
         if record.seed != seed { reasons.append(.seedChanged(from: record.seed, to: seed)) }
         if !upstreamStale.isEmpty { reasons.append(.upstreamStale(upstreamStale)) }
         if let current {
-            for key in current.inputs.keys.sorted() where current.inputs[key] != record.inputs[key] {
-                reasons.append(.inputChanged(key, from: record.inputs[key], to: current.inputs[key]!))
+            for key in Set(current.inputs.keys).union(record.inputs.keys).sorted() where current.inputs[key] != record.inputs[key] {
+                reasons.append(.inputChanged(key, from: record.inputs[key], to: current.inputs[key]))
             }
             for key in current.files.keys.sorted() where current.files[key] != record.files[key] {
                 reasons.append(.fileChanged(key, from: record.files[key], to: current.files[key]!))

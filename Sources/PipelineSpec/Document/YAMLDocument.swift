@@ -45,10 +45,17 @@ public enum YAMLDocument {
         case let .scanner(context, problem, mark, _),
              let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):
-            let at = location(mark, file)
+            var at = location(mark, file)
             var message = "YAML syntax error: \(problem)"
             if let context, !context.text.isEmpty {
-                message += " (\(context.text) at \(context.mark.line):\(context.mark.column))"
+                if context.text.contains("flow sequence") || context.text.contains("flow mapping"), context.mark.line < mark.line {
+                    // An unclosed '[' or '{' is only noticed where the next construct starts (a later line,
+                    // or past the end of the file): point at the opener, which is what needs fixing.
+                    at = location(context.mark, file)
+                    message += " (\(context.text) that starts here; the parser stopped at \(mark.line):\(mark.column))"
+                } else {
+                    message += " (\(context.text) at \(context.mark.line):\(context.mark.column))"
+                }
             }
             return Diagnostic(message, at: at, hint: hint(at: at, text: text, problem: problem))
         case let .reader(problem, offset, _, _):
@@ -82,6 +89,9 @@ public enum YAMLDocument {
         }
         if problem.contains("flow sequence") || problem.contains("flow mapping") || problem.contains("','") {
             return "check for an unclosed '[' or '{'"
+        }
+        if problem.contains("did not find expected key") {
+            return "check the indentation of this line against the keys above it, and for stray characters after a value"
         }
         if problem.contains("mapping values are not allowed") {
             return "check the indentation of this line against the key above it, or quote a value containing ': '"

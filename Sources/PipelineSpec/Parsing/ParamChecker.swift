@@ -86,7 +86,7 @@ struct ParamChecker {
             return value.boolValue != nil ? value : fail()
         case let .int(lo, hi):
             guard let i = value.intValue else {
-                if let d = value.doubleValue, d == d.rounded() { return fail("write it without a decimal point: \(Int(d))") }
+                if let d = value.doubleValue, let whole = Int(exactly: d) { return fail("write it without a decimal point: \(whole)") }
                 return fail()
             }
             if let lo, i < lo { return fail() }
