@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "PipelineSpecTests", dependencies: ["PipelineSpec"]),
         .testTarget(name: "PipelineStoreTests", dependencies: ["PipelineStore"]),
         .testTarget(name: "LearnTests", dependencies: ["Learn"]),
-        .testTarget(name: "PipelinePlanTests", dependencies: ["PipelinePlan"]),
+        .testTarget(name: "PipelinePlanTests", dependencies: ["PipelinePlan", "PipelineStore"]),
         .testTarget(name: "PipelineRunTests", dependencies: ["PipelineRun"]),
         .testTarget(name: "StagesTests", dependencies: ["Stages", "PipelineStore", "PipelineSpec", "Learn"]),
         .testTarget(name: "PipelineKitTests", dependencies: ["PipelineKit", "PipelinePlan", "PipelineStore", "PipelineSpec", "Stages"]),

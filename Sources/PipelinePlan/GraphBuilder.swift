@@ -153,7 +153,7 @@ struct GraphBuilder {
             let count = inputs.filter { $0.type == rule.type }.count
             let bound = rule.max.map { $0 == rule.min ? "exactly \($0)" : "\(rule.min) to \($0)" } ?? "at least \(rule.min)"
             if count < rule.min || (rule.max.map { count > $0 } ?? false) {
-                diagnostics.append(Diagnostic("kind '\(stage.kind)' takes \(bound) \(rule.type.rawValue) input\(rule.max == 1 && rule.min == 1 ? "" : "s"), found \(count)",
+                diagnostics.append(Diagnostic("kind '\(stage.kind)' takes \(bound) \(rule.type.rawValue) input\((rule.max ?? 2) == 1 || (rule.max == nil && rule.min == 1) ? "" : "s"), found \(count)",
                                               at: stage.inputsLocation ?? stage.location, keyPath: keyPath))
                 ok = false
             }

@@ -55,7 +55,7 @@ public struct StageGraph: Sendable {
         return result
     }
 
-    /// Stages that read the named stage's outputs, sorted.
+    /// Stages that read the named stage's outputs, in run (topological) order.
     public func dependents(of name: String) -> [String] {
         order.filter { nodes[$0]!.upstream.contains(name) }
     }

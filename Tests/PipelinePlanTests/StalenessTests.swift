@@ -1,5 +1,6 @@
 import PipelinePlan
 import PipelineSpec
+import PipelineStore
 import XCTest
 
 final class StalenessTests: XCTestCase {
@@ -16,11 +17,11 @@ final class StalenessTests: XCTestCase {
     /// A record of exactly `current()` having run, with one output.
     private func record() -> StageRecord {
         StageRecord(kind: "fit", fingerprint: current().fingerprint, seed: 7, params: params, inputs: inputHashes, files: fileHashes,
-                    outputs: ["model": OutputRecord(type: .model, hash: "dddd", bytes: 10)], metrics: ["accuracy": 0.9], seconds: 1.5)
+                    outputs: ["model": StoredObject(type: "model", hash: "dddd", bytes: 10)], metrics: ["accuracy": 0.9], seconds: 1.5)
     }
 
     private func reasons(kind: String = "fit", params: [String: ParamValue]? = nil, seed: UInt64 = 7, current: FingerprintInputs?,
-                         record: StageRecord?, upstreamStale: [String] = [], outputExists: @escaping (OutputRecord) -> Bool = { _ in true }) -> [StaleReason] {
+                         record: StageRecord?, upstreamStale: [String] = [], outputExists: @escaping (StoredObject) -> Bool = { _ in true }) -> [StaleReason] {
         Staleness.reasons(kind: kind, params: params ?? self.params, seed: seed, current: current, record: record,
                           upstreamStale: upstreamStale, outputExists: outputExists)
     }

@@ -321,14 +321,15 @@ final class StageParamTests: XCTestCase {
                          contains: ["'${params.n}' names no entry"], hint: "declare it under a top-level 'params:' mapping")
     }
 
-    func testInterpolationOfSomethingOtherThanParams() {
-        assertDiagnostic(onlyDiagnostic(fit("epochs: 2", "tag: ${env.HOME}")), line: 7, column: 10, keyPath: "stages.a.tag",
-                         contains: ["unknown reference '${env.HOME}'", "expected ${params.NAME}"])
+    func testOtherDollarBracesAreLeftAsWrittenAndDoubleDollarEscapes() throws {
+        // Shell commands use ${VAR}; only ${params.NAME} is the tool's, and $${params.X} writes it literally.
+        let spec = try parsed(fit("epochs: 2", "tag: \"${HOME} $${params.x}\""))
+        XCTAssertEqual(spec.stage("a")?.params["tag"], .string("${HOME} ${params.x}"))
     }
 
     func testUnclosedInterpolation() {
         assertDiagnostic(onlyDiagnostic(fit("epochs: 2", "tag: a${params.n")), line: 7, column: 10, keyPath: "stages.a.tag",
-                         contains: ["unclosed '${'", "expected ${params.NAME}"])
+                         contains: ["unclosed '${params.'", "expected ${params.NAME}"])
     }
 
     func testTopLevelParamsRejectNestedMappings() {
