@@ -187,7 +187,7 @@ final class StageGraphTests: XCTestCase {
 
     func testMissingFileInAListOfPaths() throws {
         let dir = try temporaryDirectory(self)
-        FileManager.default.createFile(atPath: dir + "/a.csv", contents: Data("x".utf8))
+        _ = FileManager.default.createFile(atPath: dir + "/a.csv", contents: Data("x".utf8))
         let text = header + "stages:\n  raw:\n    kind: load\n    file: a.csv\n    extra: [a.csv, gone.csv]\n"
         assertDiagnostic(onlyGraphDiagnostic(text, baseDirectory: dir), line: 7, column: 12, keyPath: "stages.raw.extra",
                          contains: ["input file 'gone.csv' does not exist"])
@@ -196,7 +196,7 @@ final class StageGraphTests: XCTestCase {
     func testExistingFilesRelativeAndAbsoluteAreAccepted() throws {
         let dir = try temporaryDirectory(self)
         try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: dir + "/a.csv", contents: Data("x".utf8))
+        _ = FileManager.default.createFile(atPath: dir + "/a.csv", contents: Data("x".utf8))
         let text = header + "stages:\n  raw:\n    kind: load\n    file: ../a.csv\n    extra: [\(dir)/a.csv, ./../a.csv]\n    out: not-there.csv\n"
         let g = try graph(text, baseDirectory: dir + "/sub")
         XCTAssertEqual(g.order, ["raw"])
