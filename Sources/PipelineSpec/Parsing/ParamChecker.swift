@@ -130,6 +130,95 @@ struct ParamChecker {
                 if let v = conform(value, node: node, to: candidate, keyPath: keyPath, into: &scratch) { return v }
             }
             return fail()
+        case .object(let fields):
+            guard case .map(let given) = value else { return fail() }
+            return conformFields(given, fields: fields, node: node, keyPath: keyPath, owner: nil, into: &diagnostics)
+        case let .union(discriminator, variants):
+            return conformUnion(value, node: node, discriminator: discriminator, variants: variants, keyPath: keyPath, into: &diagnostics)
+        }
+    }
+
+    /// Checks a mapping's keys against declared fields: unknown keys (with a suggestion), wrong types,
+    /// missing required keys; fills defaults.
+    private func conformFields(_ given: [String: ParamValue], fields: [ParamDecl], node: SpecNode, keyPath: String, owner: String?,
+                               skipping skipped: Set<String> = [], into diagnostics: inout [Diagnostic]) -> ParamValue? {
+        var out: [String: ParamValue] = [:]
+        var ok = true
+        let declared = Dictionary(fields.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let what = owner.map { " for '\($0)'" } ?? ""
+        for key in given.keys.sorted() where !skipped.contains(key) {
+            let fieldNode = node[key]
+            guard let decl = declared[key] else {
+                let known = fields.map(\.name)
+                diagnostics.append(Diagnostic("unknown key '\(key)'\(what); expected " + (known.isEmpty ? "no options" : "one of \(known.joined(separator: ", "))"),
+                                              at: fieldNode?.keyLocation ?? node.location, keyPath: "\(keyPath).\(key)",
+                                              hint: Suggestion.hint(for: key, among: known)))
+                ok = false
+                continue
+            }
+            if let v = conform(given[key]!, node: fieldNode?.value ?? node, to: decl.type, keyPath: "\(keyPath).\(key)", into: &diagnostics) {
+                out[key] = v
+            } else {
+                ok = false
+            }
+        }
+        for decl in fields where given[decl.name] == nil {
+            if let value = decl.defaultValue {
+                out[decl.name] = value
+            } else if decl.required {
+                diagnostics.append(Diagnostic("missing required key '\(decl.name)'\(what); expected \(decl.type.expectation)",
+                                              at: node.location, keyPath: "\(keyPath).\(decl.name)"))
+                ok = false
+            }
+        }
+        return ok ? .map(out) : nil
+    }
+
+    private func conformUnion(_ value: ParamValue, node: SpecNode, discriminator: String, variants: [UnionVariant], keyPath: String,
+                              into diagnostics: inout [Diagnostic]) -> ParamValue? {
+        let names = variants.map(\.name)
+        func variant(_ name: String, at location: SourceLocation) -> UnionVariant? {
+            if let found = variants.first(where: { $0.name == name }) { return found }
+            diagnostics.append(Diagnostic("unknown '\(name)'; expected one of \(names.map { "'\($0)'" }.joined(separator: ", "))",
+                                          at: location, keyPath: keyPath, hint: Suggestion.hint(for: name, among: names)))
+            return nil
+        }
+        func normalised(_ fields: ParamValue?, of chosen: UnionVariant, node fieldsNode: SpecNode) -> ParamValue? {
+            guard case .map(let checked)? = conformFields(fields?.mapValue ?? [:], fields: chosen.fields, node: fieldsNode,
+                                                          keyPath: keyPath, owner: chosen.name, skipping: [discriminator], into: &diagnostics)
+            else { return nil }
+            return .map(checked.merging([discriminator: .string(chosen.name)]) { a, _ in a })
+        }
+        switch value {
+        case .string(let name):
+            guard let chosen = variant(name, at: node.location) else { return nil }
+            return normalised(nil, of: chosen, node: node)
+        case .map(let fields) where fields[discriminator] != nil:
+            guard case .string(let name)? = fields[discriminator] else {
+                diagnostics.append(Diagnostic("'\(discriminator)' must name one of \(names.joined(separator: ", "))",
+                                              at: node[discriminator]?.value.location ?? node.location, keyPath: "\(keyPath).\(discriminator)"))
+                return nil
+            }
+            guard let chosen = variant(name, at: node[discriminator]?.value.location ?? node.location) else { return nil }
+            return normalised(value, of: chosen, node: node)
+        case .map(let fields) where fields.count == 1:
+            let (name, inner) = fields.first!
+            let innerNode = node[name]?.value ?? node
+            guard let chosen = variant(name, at: node[name]?.keyLocation ?? node.location) else { return nil }
+            switch inner {
+            case .map, .null: return normalised(inner == .null ? nil : inner, of: chosen, node: innerNode)
+            default:
+                guard let primary = chosen.primary else {
+                    diagnostics.append(Diagnostic("'\(name)' takes a mapping of options, found \(Self.describe(inner))",
+                                                  at: innerNode.location, keyPath: "\(keyPath).\(name)"))
+                    return nil
+                }
+                return normalised(.map([primary: inner]), of: chosen, node: innerNode)
+            }
+        default:
+            diagnostics.append(Diagnostic("expected \(ParamType.union(discriminator: discriminator, variants: variants).expectation), found \(Self.describe(value))",
+                                          at: node.location, keyPath: keyPath))
+            return nil
         }
     }
 

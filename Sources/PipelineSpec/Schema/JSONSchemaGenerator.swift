@@ -104,7 +104,38 @@ public enum JSONSchemaGenerator {
             return ["type": .string("object"), "additionalProperties": .map(schema(of: element))]
         case .oneOf(let types):
             return ["anyOf": .list(types.map { .map(schema(of: $0)) })]
+        case .object(let fields):
+            return objectSchema(fields, extra: [:])
+        case let .union(discriminator, variants):
+            var forms: [ParamValue] = [.map(["enum": .list(variants.map { .string($0.name) })])]
+            for variant in variants {
+                forms.append(.map(objectSchema(variant.fields, extra: [discriminator: .map(["const": .string(variant.name)])],
+                                               required: [discriminator], description: variant.help)))
+                var shorthand: [ParamValue] = [.map(objectSchema(variant.fields, extra: [:])), .map(["type": .string("null")])]
+                if let primary = variant.primary, let decl = variant.fields.first(where: { $0.name == primary }) {
+                    shorthand.append(.map(schema(of: decl.type)))
+                }
+                forms.append(.map(["type": .string("object"), "additionalProperties": .bool(false), "required": .list([.string(variant.name)]),
+                                   "properties": .map([variant.name: .map(["anyOf": .list(shorthand)])])]))
+            }
+            return ["anyOf": .list(forms)]
         }
+    }
+
+    static func objectSchema(_ fields: [ParamDecl], extra: [String: ParamValue], required: [String] = [], description: String = "") -> [String: ParamValue] {
+        var properties = extra
+        for decl in fields {
+            var property = schema(of: decl.type)
+            property["description"] = .string(decl.help)
+            if let value = decl.defaultValue { property["default"] = value }
+            properties[decl.name] = .map(property)
+        }
+        var result: [String: ParamValue] = [
+            "type": .string("object"), "additionalProperties": .bool(false), "properties": .map(properties),
+            "required": .list((required + fields.filter(\.required).map(\.name)).map { .string($0) }),
+        ]
+        if !description.isEmpty { result["description"] = .string(description) }
+        return result
     }
 }
 

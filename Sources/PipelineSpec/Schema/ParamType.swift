@@ -18,6 +18,14 @@ public indirect enum ParamType: Sendable {
     case dictionary(of: ParamType)
     /// Any one of several types, tried in order (e.g. a number or a string).
     case oneOf([ParamType])
+    /// A mapping with declared keys, each with its own type, default and required flag; unknown keys
+    /// are errors. Normalised to a map with defaults filled in.
+    case object([ParamDecl])
+    /// One of several named variants, each with its own fields (an optimizer, a layer, a schedule).
+    /// Written as the bare name (`adam`), as a mapping with the discriminator (`{type: adam, lr: 0.001}`),
+    /// or as a one-key mapping (`{adam: {lr: 0.001}}`, or `{dense: 300}` for a variant's primary field).
+    /// Normalised to a map holding the discriminator and every field, defaults filled in.
+    case union(discriminator: String, variants: [UnionVariant])
 
     /// What the type accepts, in words, for "expected …" messages.
     public var expectation: String {
@@ -32,6 +40,9 @@ public indirect enum ParamType: Sendable {
             return "a list" + (minCount > 0 ? " of at least \(minCount)" : "") + " of \(element.pluralExpectation)"
         case .dictionary(let value): return "a mapping of names to \(value.pluralExpectation)"
         case .oneOf(let types): return types.map(\.expectation).joined(separator: " or ")
+        case .object(let fields): return "a mapping with keys " + fields.map(\.name).joined(separator: ", ")
+        case let .union(discriminator, variants):
+            return "one of " + variants.map { "'\($0.name)'" }.joined(separator: ", ") + " (a name, or a mapping with \(discriminator): NAME and its options)"
         }
     }
 
@@ -54,6 +65,26 @@ public indirect enum ParamType: Sendable {
         case let (nil, h?): return " \(exHi ? "<" : "≤") \(fmt(h))"
         default: return ""
         }
+    }
+}
+
+/// One variant of a `.union` parameter.
+public struct UnionVariant: Sendable {
+    /// The name users write.
+    public let name: String
+    /// Its fields.
+    public let fields: [ParamDecl]
+    /// The field a scalar shorthand sets: `{dense: 300}` means `{type: dense, units: 300}`.
+    public let primary: String?
+    /// One line of help.
+    public let help: String
+
+    /// Declares a variant.
+    public init(_ name: String, fields: [ParamDecl] = [], primary: String? = nil, help: String = "") {
+        self.name = name
+        self.fields = fields
+        self.primary = primary
+        self.help = help
     }
 }
 
