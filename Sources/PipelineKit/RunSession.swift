@@ -201,9 +201,12 @@ public final class RunSession: JobRunner, @unchecked Sendable {
         events.emit(.started(stage: name, kind: node.spec.kind))
         let scratch = try cache.makeScratchDirectory(label: name)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let checkpoints = cache.checkpointDirectory(fingerprint)
+        if options.force { try? FileManager.default.removeItem(atPath: checkpoints) }
+        try FileManager.default.createDirectory(atPath: checkpoints, withIntermediateDirectories: true)
         let context = StageContext(
             stage: name, params: node.spec.params, inputs: inputs, inputOrder: node.inputs.map(\.key),
-            outputDirectory: scratch, baseDirectory: pipeline.spec.baseDirectory, seed: pipeline.spec.seed,
+            outputDirectory: scratch, checkpointDirectory: checkpoints, baseDirectory: pipeline.spec.baseDirectory, seed: pipeline.spec.seed,
             provenance: Provenance(stage: name, kind: node.spec.kind, fingerprint: fingerprint, pipeline: pipeline.spec.name),
             report: { [events] event in
                 switch event {
@@ -225,6 +228,7 @@ public final class RunSession: JobRunner, @unchecked Sendable {
         }
         let run = RunRecord(fingerprint: fingerprint, outputs: stored, metrics: result.metrics, seconds: (seconds * 1000).rounded() / 1000)
         try cache.saveRunRecord(run)
+        try? FileManager.default.removeItem(atPath: checkpoints)
         events.emit(.finished(stage: name, seconds: seconds, metrics: result.metrics))
         record(name, stageRecord(run), .ran)
     }

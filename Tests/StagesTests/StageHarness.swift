@@ -32,8 +32,9 @@ struct StageHarness {
         }
         let output = "\(directory)/out/\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: directory + "/checkpoints/" + stage, withIntermediateDirectories: true)
         let context = StageContext(stage: stage, params: resolved, inputs: Dictionary(uniqueKeysWithValues: inputs), inputOrder: inputs.map(\.0),
-                                   outputDirectory: output, baseDirectory: directory, seed: seed,
+                                   outputDirectory: output, checkpointDirectory: directory + "/checkpoints/" + stage, baseDirectory: directory, seed: seed,
                                    provenance: Provenance(stage: stage, kind: kind.signature.kind, fingerprint: "f", pipeline: "p"),
                                    report: { _ in })
         return try kind.run(context)

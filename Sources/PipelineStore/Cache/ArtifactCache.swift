@@ -8,6 +8,7 @@ import Foundation
 /// - `runs/<fingerprint>.json`: which objects a stage run with that fingerprint produced (a run cache,
 ///   so switching a parameter back is a cache hit even after the lockfile moved on).
 /// - `tmp/`: scratch directories for running stages; moved into `objects/` only when complete.
+/// - `checkpoints/<fingerprint>/`: resumable state of an unfinished run (e.g. training epochs).
 ///
 /// Every write is temp-then-rename, so a crash or kill leaves at worst unreferenced temp files, never a
 /// half-written object or run record; a run record whose objects are missing or whose JSON is damaged
@@ -27,6 +28,12 @@ public struct ArtifactCache: Sendable {
     public var runsDirectory: String { root + "/runs" }
     /// Directory for scratch space.
     public var tmpDirectory: String { root + "/tmp" }
+
+    /// A directory that survives failed and killed attempts of the run with this fingerprint (training
+    /// checkpoints live there, so a re-run resumes); removed once the run's outputs are stored.
+    public func checkpointDirectory(_ fingerprint: String) -> String {
+        "\(root)/checkpoints/\(fingerprint)"
+    }
 
     /// Where the object with this content hash lives.
     public func objectPath(_ hash: String) -> String {

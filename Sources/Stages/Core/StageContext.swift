@@ -58,6 +58,9 @@ public struct StageContext: Sendable {
     public let inputOrder: [String]
     /// An empty directory for this run's outputs.
     public let outputDirectory: String
+    /// A directory that persists across failed or killed attempts of this exact run (same fingerprint):
+    /// a stage may keep resumable state there (training checkpoints). Removed after success.
+    public let checkpointDirectory: String
     /// The pipeline file's directory (relative paths resolve against it).
     public let baseDirectory: String
     /// The pipeline seed.
@@ -69,13 +72,14 @@ public struct StageContext: Sendable {
 
     /// Creates a context.
     public init(stage: String, params: [String: ParamValue], inputs: [String: StageInput], inputOrder: [String],
-                outputDirectory: String, baseDirectory: String, seed: UInt64, provenance: Provenance,
+                outputDirectory: String, checkpointDirectory: String, baseDirectory: String, seed: UInt64, provenance: Provenance,
                 report: @escaping @Sendable (StageEvent) -> Void) {
         self.stage = stage
         self.params = params
         self.inputs = inputs
         self.inputOrder = inputOrder
         self.outputDirectory = outputDirectory
+        self.checkpointDirectory = checkpointDirectory
         self.baseDirectory = baseDirectory
         self.seed = seed
         self.provenance = provenance
