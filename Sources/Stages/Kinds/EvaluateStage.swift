@@ -35,7 +35,7 @@ public struct EvaluateStage: StageKind {
             guard labels.allSatisfy({ $0 >= 0 && Int($0) < classes }) else {
                 throw StageError("input '\(key)' has labels outside the model's \(classes) classes")
             }
-            let probabilities = stored.model.predictProbabilities(data.floatFeatures(), rows: data.rows)
+            let probabilities = try stored.model.predictProbabilities(data.floatFeatures(), rows: data.rows)
             let predicted = Self.argmax(probabilities, rows: data.rows, classes: classes)
             let report = ClassificationReport(trueLabels: labels, predicted: predicted, probabilities: probabilities, classes: classes)
             let names = (0..<classes).map { $0 < stored.classNames.count ? stored.classNames[$0] : String($0) }

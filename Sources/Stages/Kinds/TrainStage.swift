@@ -3,39 +3,56 @@ import Learn
 import PipelineSpec
 import PipelineStore
 
-/// `train`: fits a model on the `train` input, monitoring an optional `validation` input each epoch.
+/// `train`: fits a model on the `train` input, validating on an optional `validation` input each epoch.
 ///
-/// Model families: `softmax_regression` (multinomial logistic regression, mini-batch SGD with momentum
-/// or full-batch L-BFGS, L2 on the weights). The training engine issue adds more families here.
+/// Families: `softmax_regression` (L-BFGS or SGD), `mlp` and `sequential` (networks trained by
+/// mini-batch gradient descent with any optimizer, schedule, loss and regulariser; checkpointed every
+/// epoch so a killed run resumes where it stopped).
 public struct TrainStage: StageKind {
     public init() {}
 
     public var signature: StageSignature {
         StageSignature(
-            kind: "train", summary: "Train a model on the 'train' input, validating on an optional 'validation' input.",
+            kind: "train", summary: "Train a model on the 'train' input, validating on an optional 'validation' input.", version: 2,
             params: [
-                ParamDecl("model", .choice(["softmax_regression"]), required: true, help: "Model family."),
-                ParamDecl("optimizer", .choice(["sgd", "lbfgs"]), default: .string("lbfgs"),
-                          help: "sgd: shuffled mini-batches with momentum; lbfgs: full-batch quasi-Newton."),
-                ParamDecl("epochs", .int(min: 1, max: 100_000), default: .int(100), help: "SGD epochs, or L-BFGS iterations."),
-                ParamDecl("batch_size", .int(min: 1), default: .int(128), help: "SGD mini-batch size."),
-                ParamDecl("lr", .number(min: 0, exclusiveMin: true), default: .double(0.1), help: "SGD learning rate."),
-                ParamDecl("momentum", .number(min: 0, max: 1, exclusiveMax: true), default: .double(0.9), help: "SGD momentum."),
-                ParamDecl("lr_decay", .number(min: 0), default: .double(0), help: "SGD decay: lr / (1 + lr_decay · epoch)."),
-                ParamDecl("l2", .number(min: 0), default: .double(1e-4), help: "L2 penalty ½·l2·‖W‖² added to the mean cross-entropy."),
-                ParamDecl("tolerance", .number(min: 0), default: .double(1e-5), help: "Stop when the loss improves by less than this."),
-                ParamDecl("patience", .int(min: 1), default: .int(5), help: "SGD: epochs without improvement before stopping."),
+                ParamDecl("model", TrainingParameters.model, required: true, help: "Model family and architecture."),
+                ParamDecl("optimizer", TrainingParameters.optimizer,
+                          help: "Optimizer and its options (default: lbfgs for softmax_regression, adam for networks)."),
+                ParamDecl("schedule", TrainingParameters.schedule, default: .string("constant"), help: "Learning-rate schedule (networks)."),
+                ParamDecl("warmup", TrainingParameters.warmup, help: "Linear learning-rate warm-up before the schedule (networks)."),
+                ParamDecl("loss", TrainingParameters.loss, default: .string("cross_entropy"), help: "Training loss (networks)."),
+                ParamDecl("epochs", .int(min: 1, max: 100_000), default: .int(20), help: "Epochs (L-BFGS: iterations)."),
+                ParamDecl("batch_size", .int(min: 1), default: .int(128), help: "Mini-batch size."),
+                ParamDecl("shuffle", .bool, default: .bool(true), help: "Shuffle the training rows every epoch (from the seed)."),
+                ParamDecl("l1", .number(min: 0), default: .double(0), help: "L1 penalty l1·Σ|w| on weights (networks)."),
+                ParamDecl("l2", .number(min: 0), default: .double(0), help: "L2 penalty ½·l2·Σw² on weights, added to the mean loss."),
+                ParamDecl("clip_norm", .number(min: 0, exclusiveMin: true), help: "Clip the global gradient norm (networks)."),
+                ParamDecl("clip_value", .number(min: 0, exclusiveMin: true), help: "Clip each gradient element to ±value (networks)."),
+                ParamDecl("max_norm", .number(min: 0, exclusiveMin: true), help: "Max-norm constraint on each unit's incoming weights (networks)."),
+                ParamDecl("early_stopping", TrainingParameters.earlyStopping, help: "Stop when the monitored metric stops improving."),
+                ParamDecl("tolerance", .number(min: 0), default: .double(1e-5), help: "softmax_regression: convergence tolerance."),
             ],
             inputs: [InputRule(.dataset, min: 1, max: 2)],
             outputs: { _ in [OutputDecl("model", .model)] },
-            check: { context in
-                let keys = context.inputs.map(\.key)
-                if keys.count == 2, !keys.contains("train") {
-                    return [KindProblem(.inputs, "with two dataset inputs one must be named 'train' (the other is the validation set); found \(keys.joined(separator: ", "))",
-                                        hint: "name them: inputs: {train: split.train, validation: split.validation}")]
-                }
-                return []
-            })
+            check: { context in Self.check(context) })
+    }
+
+    static func check(_ context: KindCheckContext) -> [KindProblem] {
+        var problems: [KindProblem] = []
+        let keys = context.inputs.map(\.key)
+        if keys.count == 2, !keys.contains("train") {
+            problems.append(KindProblem(.inputs, "with two dataset inputs one must be named 'train' (the other is the validation set); found \(keys.joined(separator: ", "))",
+                                        hint: "name them: inputs: {train: split.train, validation: split.validation}"))
+        }
+        let family = context.params["model"]?.mapValue?["type"]?.stringValue
+        let optimizer = context.params["optimizer"]?.mapValue?["type"]?.stringValue
+        if family == "softmax_regression", let optimizer, !["sgd", "lbfgs"].contains(optimizer) {
+            problems.append(KindProblem(.param("optimizer"), "softmax_regression trains with 'lbfgs' or 'sgd', found '\(optimizer)'"))
+        }
+        if family != "softmax_regression", optimizer == "lbfgs" {
+            problems.append(KindProblem(.param("optimizer"), "'lbfgs' trains softmax_regression only; networks use sgd, adagrad, rmsprop, adam, adamw or nadam"))
+        }
+        return problems
     }
 
     public func run(_ context: StageContext) throws -> StageResult {
@@ -56,12 +73,50 @@ public struct TrainStage: StageKind {
             }
         }
 
-        let decay = context.double("lr_decay")
+        let family = context.param("model").mapValue?["type"]?.stringValue ?? "softmax_regression"
+        let model: ModelArtifact
+        var metrics: [String: Double]
+        var history: [EpochStats]
+        if family == "softmax_regression" {
+            let fitted = try SoftmaxTraining.run(context, train: train, labels: labels, validation: validation, classes: classes)
+            model = .softmaxRegression(fitted)
+            history = fitted.history.map {
+                EpochStats(epoch: $0.epoch, trainLoss: $0.trainLoss, trainAccuracy: nil, validationLoss: $0.validationLoss,
+                           validationAccuracy: $0.validationAccuracy, learningRate: $0.learningRate)
+            }
+            metrics = [:]
+        } else {
+            let trained = try NetworkTraining(context: context).run(train: train, validation: validation, classes: classes)
+            model = .network(trained.snapshot)
+            history = trained.history
+            metrics = trained.secondsPerEpoch > 0 ? ["seconds_per_epoch": trained.secondsPerEpoch] : [:]
+        }
+
+        let path = context.outputPath("model")
+        let attributes: [String: HDF5AttributeValue] = [
+            "epochs": .int(Int64(context.int("epochs"))), "trained_on": .string("\(trainEntry.input.stage) (input '\(trainEntry.key)')"),
+            "train_rows": .int(Int64(train.rows)),
+        ]
+        try StoredModel(model: model, classNames: train.classNames, sampleShape: train.sampleShape, history: history)
+            .write(to: path, provenance: context.provenance, attributes: attributes)
+        metrics["epochs_run"] = Double(history.count)
+        if let last = history.last {
+            metrics["train_loss"] = last.trainLoss
+            if let accuracy = last.validationAccuracy { metrics["validation_accuracy"] = accuracy }
+        }
+        return StageResult(outputs: ["model": path], metrics: metrics)
+    }
+}
+
+/// The softmax-regression family: L-BFGS or SGD from the `optimizer` parameter.
+enum SoftmaxTraining {
+    static func run(_ context: StageContext, train: Dataset, labels: [Int32], validation: Dataset?, classes: Int) throws -> SoftmaxRegressionModel {
+        let optimizer = TrainingSetup.optimizer(context, default: "lbfgs")
         let config = SoftmaxRegressionConfig(
-            optimizer: context.string("optimizer") == "sgd" ? .sgd : .lbfgs, epochs: context.int("epochs"),
-            batchSize: context.int("batch_size"), learningRate: Float(context.double("lr")), momentum: Float(context.double("momentum")),
-            l2: Float(context.double("l2")), tolerance: context.double("tolerance"), patience: context.int("patience"),
-            lrDecay: decay > 0 ? Float(decay) : nil)
+            optimizer: optimizer["type"]?.stringValue == "sgd" ? .sgd : .lbfgs, epochs: context.int("epochs"),
+            batchSize: context.int("batch_size"), learningRate: Float(optimizer["lr"]?.doubleValue ?? 0.1),
+            momentum: Float(optimizer["momentum"]?.doubleValue ?? 0), l2: Float(context.double("l2")), tolerance: context.double("tolerance"),
+            patience: context.params["early_stopping"]?.mapValue?["patience"]?.intValue ?? 5)
         var generator = context.generator()
         let x = train.floatFeatures()
         let vx = validation?.floatFeatures() ?? []
@@ -83,21 +138,7 @@ public struct TrainStage: StageKind {
                 }
             }
         }
-        if model.stopReason == .diverged { throw StageError("training diverged (loss became non-finite); lower lr") }
-
-        let path = context.outputPath("model")
-        let attributes: [String: HDF5AttributeValue] = [
-            "optimizer": .string(context.string("optimizer")), "epochs": .int(Int64(context.int("epochs"))),
-            "l2": .double(context.double("l2")), "trained_on": .string("\(trainEntry.input.stage) (input '\(trainEntry.key)')"),
-            "train_rows": .int(Int64(train.rows)),
-        ]
-        try StoredModel(model: .softmaxRegression(model), classNames: train.classNames, sampleShape: train.sampleShape)
-            .write(to: path, provenance: context.provenance, attributes: attributes)
-        var metrics: [String: Double] = ["epochs_run": Double(model.history.count)]
-        if let last = model.history.last {
-            metrics["train_loss"] = last.trainLoss
-            if let accuracy = last.validationAccuracy { metrics["validation_accuracy"] = accuracy }
-        }
-        return StageResult(outputs: ["model": path], metrics: metrics)
+        if model.stopReason == .diverged { throw StageError("training diverged (loss became non-finite); lower optimizer.lr") }
+        return model
     }
 }

@@ -6,11 +6,14 @@ import PipelineStore
 public enum ModelArtifact: Sendable {
     /// Multinomial logistic regression.
     case softmaxRegression(SoftmaxRegressionModel)
+    /// A neural network (mlp or sequential) producing logits.
+    case network(NetworkSnapshot)
 
     /// Class probabilities, `rows × classes`, row-major.
-    public func predictProbabilities(_ x: [Float], rows: Int) -> [Float] {
+    public func predictProbabilities(_ x: [Float], rows: Int) throws -> [Float] {
         switch self {
         case .softmaxRegression(let m): return m.predictProbabilities(x, rows: rows)
+        case .network(let n): return try n.predictProbabilities(x, rows: rows)
         }
     }
 
@@ -18,6 +21,7 @@ public enum ModelArtifact: Sendable {
     public var features: Int {
         switch self {
         case .softmaxRegression(let m): return m.features
+        case .network(let n): return n.inputShape.reduce(1, *)
         }
     }
 
@@ -25,6 +29,7 @@ public enum ModelArtifact: Sendable {
     public var classes: Int {
         switch self {
         case .softmaxRegression(let m): return m.classes
+        case .network(let n): return n.outputShape.reduce(1, *)
         }
     }
 }
@@ -37,12 +42,15 @@ public struct StoredModel: Sendable {
     public let classNames: [String]
     /// Shape of one input sample.
     public let sampleShape: [Int]
+    /// Training history, one entry per epoch (or L-BFGS iteration).
+    public let history: [EpochStats]
 
     /// Creates a stored model.
-    public init(model: ModelArtifact, classNames: [String], sampleShape: [Int]) {
+    public init(model: ModelArtifact, classNames: [String], sampleShape: [Int], history: [EpochStats] = []) {
         self.model = model
         self.classNames = classNames
         self.sampleShape = sampleShape
+        self.history = history
     }
 
     /// Writes the model as HDF5: `/weights` (features × classes), `/bias`, `/history/*` per epoch, and
@@ -63,15 +71,15 @@ public struct StoredModel: Sendable {
             try root.setAttribute("stop_reason", .string(m.stopReason.rawValue))
             _ = try root.createDataset("weights", shape: [m.features, m.classes], data: m.weights)
             _ = try root.createDataset("bias", shape: [m.classes], data: m.bias)
-            let history = try root.createGroup("history")
-            try history.setAttribute("meaning", .string("one entry per epoch (SGD) or iteration (L-BFGS); NaN where not measured"))
-            let h = m.history
-            _ = try history.createDataset("epoch", shape: [h.count], data: h.map { Int32($0.epoch) })
-            _ = try history.createDataset("train_loss", shape: [h.count], data: h.map(\.trainLoss))
-            _ = try history.createDataset("validation_loss", shape: [h.count], data: h.map { $0.validationLoss ?? .nan })
-            _ = try history.createDataset("validation_accuracy", shape: [h.count], data: h.map { $0.validationAccuracy ?? .nan })
-            _ = try history.createDataset("learning_rate", shape: [h.count], data: h.map(\.learningRate))
+        case .network(let n):
+            try root.setAttribute("model", .string("network"))
+            try root.setAttribute("formula", .string("logits = layers(x); p = softmax(logits)"))
+            try root.setAttribute("classes", .int(Int64(n.outputShape.reduce(1, *))))
+            try root.setAttribute("features", .int(Int64(n.inputShape.reduce(1, *))))
+            try root.setAttribute("parameters", .int(Int64(n.parameterCount)))
+            try n.write(to: root)
         }
+        try HistoryTable.write(history, to: try root.createGroup("history"))
         try provenance.stamp(root)
         try file.close()
     }
@@ -91,6 +99,8 @@ public struct StoredModel: Sendable {
             let model = SoftmaxRegressionModel(weights: try weights.read(as: Float.self), bias: try root.dataset("bias").read(as: Float.self),
                                                classes: weights.shape[1], features: weights.shape[0])
             return StoredModel(model: .softmaxRegression(model), classNames: classNames, sampleShape: sampleShape)
+        case "network":
+            return StoredModel(model: .network(try NetworkSnapshot.read(from: root)), classNames: classNames, sampleShape: sampleShape)
         default:
             throw StageError("'\(path)': unknown model family '\(family)'")
         }

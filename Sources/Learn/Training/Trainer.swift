@@ -1,0 +1,228 @@
+/// What the trainer reports while it runs.
+public enum TrainingEvent {
+    /// A mini-batch finished: 1-based epoch, 1-based step of `steps`, mean loss so far this epoch.
+    case batch(epoch: Int, step: Int, steps: Int, runningLoss: Double)
+    /// An epoch finished.
+    case epoch(EpochStats)
+}
+
+/// Mini-batch training of a `Network`: shuffle from the seed, forward, loss, backward, penalties and
+/// clipping, schedule, optimizer step, constraints; validation, early stopping and a checkpoint hook at
+/// every epoch boundary.
+///
+/// Deterministic: the same network initialisation, data, configuration and generator give bit-identical
+/// parameters, and resuming from any epoch's `TrainerState` gives the same end result as not stopping.
+public struct Trainer {
+    /// The configuration (optimizer and schedule state live in `state`).
+    public private(set) var config: TrainingConfig
+    /// The run's state so far.
+    public private(set) var state: TrainerState
+
+    /// A trainer starting at epoch 0 from the network's current parameters.
+    public init(network: Network, config: TrainingConfig, generator: SeededGenerator) {
+        self.config = config
+        self.state = TrainerState(epochsDone: 0, parameters: Array(network.parameters), networkState: Array(network.state),
+                                  optimizer: config.optimizer.checkpoint, schedule: config.schedule.checkpoint, generator: generator,
+                                  history: [], best: nil, epochsWithoutImprovement: 0, stopped: false)
+    }
+
+    /// A trainer resuming from a checkpointed state; the network's parameters and state are overwritten.
+    public init(network: Network, config: TrainingConfig, resumingFrom state: TrainerState) {
+        self.config = config
+        self.state = state
+        self.config.optimizer.checkpoint = state.optimizer
+        self.config.schedule.checkpoint = state.schedule
+        _ = network.parameters.update(fromContentsOf: state.parameters)
+        _ = network.state.update(fromContentsOf: state.networkState)
+    }
+
+    /// Whether training has finished (all epochs done, or stopped early).
+    public var isFinished: Bool { state.stopped || state.epochsDone >= config.epochs }
+
+    /// Runs the remaining epochs. After each epoch `checkpoint` receives the state (to persist it); then
+    /// `events` gets the epoch. At the end, the best weights are restored when early stopping asks for it.
+    public mutating func run(network: Network, training: BatchSource, validation: BatchSource?,
+                             events: (TrainingEvent) -> Void = { _ in },
+                             checkpoint: (TrainerState) throws -> Void = { _ in }) throws {
+        precondition(training.columns == network.inputShape.reduce(1, *), "training columns do not match the network input")
+        let width = network.outputShape.reduce(1, *)
+        let n = training.rows
+        let batchSize = max(1, min(config.batchSize, n))
+        let steps = (n + batchSize - 1) / batchSize
+        var x = [Float](repeating: 0, count: batchSize * training.columns)
+        var y = [Int32](repeating: 0, count: batchSize)
+        var gradient = [Float](repeating: 0, count: batchSize * width)
+        var oneHot = [Float](repeating: 0, count: config.oneHotTargets ? batchSize * width : 0)
+        let weightMask = network.decayMask
+
+        while !isFinished {
+            let epoch = state.epochsDone
+            let order = config.shuffle ? state.generator.permutation(n: n) : Array(0..<n)
+            var lossSum = 0.0, correct = 0, seen = 0
+            var lastRate: Float = 0
+            for step in 0..<steps {
+                let lower = step * batchSize, upper = min(n, lower + batchSize), m = upper - lower
+                try order.withUnsafeBufferPointer { o in
+                    try x.withUnsafeMutableBufferPointer { xp in
+                        try y.withUnsafeMutableBufferPointer { yp in
+                            try training.gather(UnsafeBufferPointer(rebasing: o[lower..<upper]), x: xp.baseAddress!, labels: yp.baseAddress!)
+                        }
+                    }
+                }
+                let output = x.withUnsafeBufferPointer { network.forward(UnsafeBufferPointer(rebasing: $0[0..<(m * training.columns)]), batch: m, mode: .training, generator: &state.generator) }
+                var loss = Self.evaluate(config.loss, output: output, labels: y, batch: m, width: width, oneHot: &oneHot, gradient: &gradient)
+                correct += Self.correctCount(output, labels: y, batch: m, width: width)
+                gradient.withUnsafeBufferPointer { network.backward(UnsafeBufferPointer(rebasing: $0[0..<(m * width)]), batch: m) }
+                loss += applyRegularization(network, mask: weightMask)
+                let rate = config.schedule.rate(at: TrainingPosition(epoch: epoch, step: step, stepsPerEpoch: steps))
+                weightMask.withUnsafeBufferPointer { mask in
+                    config.optimizer.step(parameters: network.parameters, gradients: UnsafeBufferPointer(network.gradients), decayMask: mask, learningRate: rate)
+                }
+                if let limit = config.maxNorm { Self.constrain(network, maxNorm: limit) }
+                lastRate = rate
+                lossSum += loss * Double(m)
+                seen += m
+                events(.batch(epoch: epoch + 1, step: step + 1, steps: steps, runningLoss: lossSum / Double(seen)))
+            }
+            guard (lossSum / Double(seen)).isFinite else {
+                throw TrainingError("training diverged in epoch \(epoch + 1): the loss became \(lossSum / Double(seen)); lower the learning rate")
+            }
+            var stats = EpochStats(epoch: epoch + 1, trainLoss: lossSum / Double(seen), trainAccuracy: Double(correct) / Double(seen),
+                                   validationLoss: nil, validationAccuracy: nil, learningRate: Double(lastRate))
+            if let validation {
+                let scored = try Self.score(network, on: validation, loss: config.loss, oneHotTargets: config.oneHotTargets,
+                                            batchSize: max(batchSize, 256))
+                stats.validationLoss = scored.loss
+                stats.validationAccuracy = scored.accuracy
+            }
+            finishEpoch(stats, network: network)
+            try checkpoint(state)
+            events(.epoch(stats))
+        }
+        if let rule = config.earlyStopping, rule.restoreBest, let best = state.best {
+            _ = network.parameters.update(fromContentsOf: best.parameters)
+            _ = network.state.update(fromContentsOf: best.networkState)
+        }
+    }
+
+    /// Records the epoch, steps the schedule, and applies early stopping.
+    private mutating func finishEpoch(_ stats: EpochStats, network: Network) {
+        state.history.append(stats)
+        state.epochsDone += 1
+        let monitored = config.earlyStopping.flatMap { stats.value(of: $0.monitor) } ?? stats.validationLoss
+        config.schedule.endEpoch(stats.epoch - 1, monitored: monitored)
+        if let rule = config.earlyStopping, let value = stats.value(of: rule.monitor) {
+            let improved = state.best.map { rule.monitor.higherIsBetter ? value > $0.value + rule.minDelta : value < $0.value - rule.minDelta } ?? true
+            if improved {
+                state.best = TrainerState.Best(value: value, epoch: stats.epoch,
+                                               parameters: rule.restoreBest ? Array(network.parameters) : [],
+                                               networkState: rule.restoreBest ? Array(network.state) : [])
+                state.epochsWithoutImprovement = 0
+            } else {
+                state.epochsWithoutImprovement += 1
+                if state.epochsWithoutImprovement >= rule.patience { state.stopped = true }
+            }
+        }
+        state.parameters = Array(network.parameters)
+        state.networkState = Array(network.state)
+        state.optimizer = config.optimizer.checkpoint
+        state.schedule = config.schedule.checkpoint
+    }
+
+    /// Adds penalty gradients and clips; returns the penalty value added to the loss.
+    private func applyRegularization(_ network: Network, mask: [Float]) -> Double {
+        let penaltyValue = mask.withUnsafeBufferPointer {
+            config.penalty.apply(parameters: UnsafeBufferPointer(network.parameters), gradients: network.gradients, mask: $0)
+        }
+        if let limit = config.clipValue { GradientClipping.clipByValue(network.gradients, limit: limit) }
+        if let limit = config.clipNorm { _ = GradientClipping.clipByGlobalNorm(network.gradients, maxNorm: limit) }
+        return penaltyValue
+    }
+
+    /// Rescales each unit's incoming weights (dense columns, conv filters) to norm ≤ `maxNorm`.
+    static func constrain(_ network: Network, maxNorm: Float) {
+        let constraint = MaxNormConstraint(maxNorm: maxNorm)
+        for entry in network.layout where entry.spec.role == .weight {
+            let weights = UnsafeMutableBufferPointer(rebasing: network.parameters[entry.range])
+            switch entry.spec.shape.count {
+            case 2: _ = constraint.applyDense(weights, inputs: entry.spec.shape[0], outputs: entry.spec.shape[1])
+            case 4: _ = constraint.applyConv(weights, outChannels: entry.spec.shape[0])
+            default: continue
+            }
+        }
+    }
+
+    /// Mean loss (without penalties) and accuracy of `network` over `data`, in inference mode.
+    public static func score(_ network: Network, on data: BatchSource, loss: any Loss, oneHotTargets: Bool = false,
+                             batchSize: Int) throws -> (loss: Double, accuracy: Double) {
+        let width = network.outputShape.reduce(1, *)
+        var x = [Float](repeating: 0, count: batchSize * data.columns)
+        var y = [Int32](repeating: 0, count: batchSize)
+        var gradient = [Float](repeating: 0, count: batchSize * width)
+        var oneHot = [Float](repeating: 0, count: oneHotTargets ? batchSize * width : 0)
+        var unused = SeededGenerator(seed: 0)
+        var lossSum = 0.0, correct = 0
+        var lower = 0
+        while lower < data.rows {
+            let upper = min(data.rows, lower + batchSize), m = upper - lower
+            let indices = Array(lower..<upper)
+            try indices.withUnsafeBufferPointer { i in
+                try x.withUnsafeMutableBufferPointer { xp in
+                    try y.withUnsafeMutableBufferPointer { yp in try data.gather(i, x: xp.baseAddress!, labels: yp.baseAddress!) }
+                }
+            }
+            let output = x.withUnsafeBufferPointer { network.forward(UnsafeBufferPointer(rebasing: $0[0..<(m * data.columns)]), batch: m, mode: .inference, generator: &unused) }
+            lossSum += Double(m) * evaluate(loss, output: output, labels: y, batch: m, width: width, oneHot: &oneHot, gradient: &gradient)
+            correct += correctCount(output, labels: y, batch: m, width: width)
+            lower = upper
+        }
+        return (lossSum / Double(max(1, data.rows)), Double(correct) / Double(max(1, data.rows)))
+    }
+
+    /// The loss of one batch with class targets, given to the loss as indices or (for losses on values,
+    /// when `oneHot` has room) as one-hot rows; the gradient goes into `gradient`.
+    static func evaluate(_ loss: any Loss, output: UnsafeBufferPointer<Float>, labels: [Int32], batch m: Int, width: Int,
+                         oneHot: inout [Float], gradient: inout [Float]) -> Double {
+        labels.withUnsafeBufferPointer { yp in
+            gradient.withUnsafeMutableBufferPointer { gp in
+                let g = UnsafeMutableBufferPointer(rebasing: gp[0..<(m * width)])
+                guard !oneHot.isEmpty else {
+                    return loss.evaluate(output: output, targets: .classes(UnsafeBufferPointer(rebasing: yp[0..<m])), batch: m, width: width, gradient: g)
+                }
+                return oneHot.withUnsafeMutableBufferPointer { t in
+                    let rows = UnsafeMutableBufferPointer(rebasing: t[0..<(m * width)])
+                    rows.update(repeating: 0)
+                    for i in 0..<m { rows[i * width + Int(yp[i])] = 1 }
+                    return loss.evaluate(output: output, targets: .values(UnsafeBufferPointer(rows)), batch: m, width: width, gradient: g)
+                }
+            }
+        }
+    }
+
+    /// Rows whose largest output (first on ties) is the label.
+    static func correctCount(_ output: UnsafeBufferPointer<Float>, labels: [Int32], batch: Int, width: Int) -> Int {
+        guard width > 1 else {
+            // One output: a logit for class 1.
+            return (0..<batch).filter { (output[$0] > 0 ? 1 : 0) == labels[$0] }.count
+        }
+        var correct = 0
+        labels.withUnsafeBufferPointer { l in
+            for row in 0..<batch {
+                let base = row * width
+                var best = 0
+                for c in 1..<width where output[base + c] > output[base + best] { best = c }
+                if Int32(best) == l[row] { correct += 1 }
+            }
+        }
+        return correct
+    }
+}
+
+/// Training that cannot continue (divergence), with a message for the user.
+public struct TrainingError: Error, CustomStringConvertible, Sendable {
+    /// What happened and what to change.
+    public let description: String
+
+    /// Creates an error.
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Learn
+import PipelineSpec
+import PipelineStore
+
+/// Trains the `mlp` and `sequential` model families: builds the network from `model:`, the loss,
+/// optimizer and schedule from their parameters, resumes from the stage's checkpoint when one exists,
+/// and reports per-batch progress with throughput and ETA.
+struct NetworkTraining {
+    let context: StageContext
+
+    /// Trains on `train` (validating on `validation`) and returns the snapshot, history and stats.
+    func run(train: Dataset, validation: Dataset?, classes: Int) throws -> (snapshot: NetworkSnapshot, history: [EpochStats], secondsPerEpoch: Double) {
+        let model = context.param("model").mapValue!
+        let inputShape = NetworkBuilder.inputShape(for: model, sampleShape: train.sampleShape)
+        let (layers, initializer) = try NetworkBuilder.layers(for: model, classes: classes)
+        let network: Network
+        do { network = try Network(inputShape: inputShape, layers: layers) } catch let error as LayerError {
+            throw StageError("model: \(error.description)")
+        }
+        guard network.outputShape.reduce(1, *) == classes else {
+            throw StageError("model: the last layer outputs \(network.outputShape.reduce(1, *)) values per sample but the data has \(classes) classes")
+        }
+        var initGenerator = context.generator("init")
+        network.initialize(initializer, generator: &initGenerator)
+
+        let config = try TrainingSetup.config(context, classes: classes, labels: train.labels!)
+        let source = InMemoryBatchSource(storage: Self.storage(train), labels: train.labels!, columns: train.columns)
+        let validationSource = validation.map { InMemoryBatchSource(storage: Self.storage($0), labels: $0.labels!, columns: $0.columns) }
+
+        var trainer: Trainer
+        if let saved = TrainingCheckpoint.load(from: context.checkpointDirectory, parameterCount: network.parameterCount, stateCount: network.state.count) {
+            trainer = Trainer(network: network, config: config, resumingFrom: saved)
+            context.report(.note("resuming from the checkpoint after epoch \(saved.epochsDone)"))
+        } else {
+            trainer = Trainer(network: network, config: config, generator: context.generator("train"))
+        }
+        let progress = ProgressMeter(context: context, epochs: config.epochs, rowsPerEpoch: train.rows)
+        let checkpointDirectory = context.checkpointDirectory
+        try trainer.run(network: network, training: source, validation: validationSource,
+                        events: { progress.observe($0) },
+                        checkpoint: { try TrainingCheckpoint.save($0, to: checkpointDirectory) })
+        return (NetworkSnapshot(network), trainer.state.history, progress.secondsPerEpoch)
+    }
+
+    static func storage(_ data: Dataset) -> InMemoryBatchSource.Storage {
+        switch data.features {
+        case .uint8(let v): return .uint8(v)
+        case .float32(let v): return .float32(v)
+        }
+    }
+}
+
+/// Turns batch and epoch events into progress lines: batches done, running loss, rows/s and ETA.
+final class ProgressMeter {
+    private let context: StageContext
+    private let epochs: Int
+    private let rowsPerEpoch: Int
+    private let start = Date()
+    private var epochStart = Date()
+    private var lastReport = Date.distantPast
+    private var epochSeconds: [Double] = []
+
+    init(context: StageContext, epochs: Int, rowsPerEpoch: Int) {
+        self.context = context
+        self.epochs = epochs
+        self.rowsPerEpoch = rowsPerEpoch
+    }
+
+    /// Mean wall time of the epochs run in this attempt.
+    var secondsPerEpoch: Double { epochSeconds.isEmpty ? 0 : epochSeconds.reduce(0, +) / Double(epochSeconds.count) }
+
+    func observe(_ event: TrainingEvent) {
+        switch event {
+        case let .batch(epoch, step, steps, runningLoss):
+            let now = Date()
+            if step == 1 { epochStart = now }
+            // At most ~5 updates a second: progress must not cost training time.
+            guard now.timeIntervalSince(lastReport) > 0.2 || step == steps else { return }
+            lastReport = now
+            let elapsed = now.timeIntervalSince(epochStart)
+            let rate = Double(step) / max(elapsed, 1e-9) * Double(rowsPerEpoch) / Double(steps)
+            let remainingSteps = Double(steps - step) + Double(epochs - epoch) * Double(steps)
+            let eta = remainingSteps * elapsed / Double(step)
+            context.report(.progress(step: step, total: steps, message: String(format: "epoch %d/%d loss %.4f %.0f rows/s ETA %@",
+                                                                                 epoch, epochs, runningLoss, rate, Self.clock(eta))))
+        case .epoch(let stats):
+            epochSeconds.append(Date().timeIntervalSince(epochStart))
+            var line = String(format: "epoch %d/%d loss %.4f acc %.4f", stats.epoch, epochs, stats.trainLoss, stats.trainAccuracy ?? .nan)
+            if let loss = stats.validationLoss, let accuracy = stats.validationAccuracy {
+                line += String(format: " val_loss %.4f val_acc %.4f", loss, accuracy)
+            }
+            line += String(format: " lr %.3g (%.1f s)", stats.learningRate, epochSeconds.last!)
+            context.report(.note(line))
+        }
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    }
+}
