@@ -8,7 +8,7 @@ import Foundation
 ///     θ ← θ − clr·g / (√s + ε)              (ε = 1e-10)
 ///
 /// Checkpoint vector: "sum".
-public struct Adagrad: Optimizer {
+public struct Adagrad: Optimizer, CoupledDecayUpdate {
     /// "adagrad".
     public var name: String { "adagrad" }
     /// ε added to √s.
@@ -37,11 +37,16 @@ public struct Adagrad: Optimizer {
     public mutating func step(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeBufferPointer<Float>,
                               decayMask: UnsafeBufferPointer<Float>, learningRate: Float) {
         OptimizerSupport.check(parameters, gradients, decayMask, needsMask: weightDecay != 0, optimizer: name)
-        let n = parameters.count
-        OptimizerSupport.prepare(&sum, count: n, initial: initialAccumulator, name: "sum", optimizer: name)
+        OptimizerSupport.prepare(&sum, count: parameters.count, initial: initialAccumulator, name: "sum", optimizer: name)
         steps += 1
+        dispatch(parameters: parameters, gradients: gradients, decayMask: decayMask, weightDecay: weightDecay,
+                 learningRate: learningRate)
+    }
+
+    /// The update proper, specialised for how the gradient is read.
+    mutating func update<G: GradientSource>(_ g: G, parameters: UnsafeMutableBufferPointer<Float>, learningRate: Float) {
+        let n = parameters.count
         let clr = Float(Double(learningRate) / (1 + Double(steps - 1) * Double(lrDecay)))
-        let g = CoupledGradient(gradients: gradients, parameters: parameters, mask: decayMask, weightDecay: weightDecay)
         let eps = epsilon
         sum.withUnsafeMutableBufferPointer { s in
             for i in 0..<n {

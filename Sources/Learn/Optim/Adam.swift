@@ -8,7 +8,7 @@ import Foundation
 ///     θ ← θ − (lr / (1 − β1ᵗ)) · m / (√v / √(1 − β2ᵗ) + ε)
 ///
 /// Defaults β1 = 0.9, β2 = 0.999, ε = 1e-8. Checkpoint vectors: "exp_avg" (m), "exp_avg_sq" (v).
-public struct Adam: Optimizer {
+public struct Adam: Optimizer, CoupledDecayUpdate {
     /// "adam".
     public var name: String { "adam" }
     /// Decay of the first moment.
@@ -35,7 +35,12 @@ public struct Adam: Optimizer {
     public mutating func step(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeBufferPointer<Float>,
                               decayMask: UnsafeBufferPointer<Float>, learningRate: Float) {
         OptimizerSupport.check(parameters, gradients, decayMask, needsMask: weightDecay != 0, optimizer: name)
-        let g = CoupledGradient(gradients: gradients, parameters: parameters, mask: decayMask, weightDecay: weightDecay)
+        dispatch(parameters: parameters, gradients: gradients, decayMask: decayMask, weightDecay: weightDecay,
+                 learningRate: learningRate)
+    }
+
+    /// The update proper, specialised for how the gradient is read.
+    mutating func update<G: GradientSource>(_ g: G, parameters: UnsafeMutableBufferPointer<Float>, learningRate: Float) {
         moments.adamStep(parameters: parameters, gradient: g, learningRate: learningRate,
                          beta1: beta1, beta2: beta2, epsilon: epsilon, optimizer: name)
     }
@@ -82,8 +87,7 @@ public struct AdamW: Optimizer {
                               decayMask: UnsafeBufferPointer<Float>, learningRate: Float) {
         OptimizerSupport.check(parameters, gradients, decayMask, needsMask: weightDecay != 0, optimizer: name)
         OptimizerSupport.decoupledDecay(parameters, decayMask, factor: learningRate * weightDecay)
-        let g = CoupledGradient(gradients: gradients, parameters: parameters, mask: decayMask, weightDecay: 0)
-        moments.adamStep(parameters: parameters, gradient: g, learningRate: learningRate,
+        moments.adamStep(parameters: parameters, gradient: RawGradient(gradients: gradients), learningRate: learningRate,
                          beta1: beta1, beta2: beta2, epsilon: epsilon, optimizer: name)
     }
 
@@ -106,7 +110,7 @@ public struct AdamW: Optimizer {
 ///
 /// Π_t is recomputed from the step count when a checkpoint is restored (in the same order, so bit-identically).
 /// Defaults β1 = 0.9, β2 = 0.999, ε = 1e-8. Checkpoint vectors as `Adam`.
-public struct NAdam: Optimizer {
+public struct NAdam: Optimizer, CoupledDecayUpdate {
     /// "nadam".
     public var name: String { "nadam" }
     /// Decay of the first moment.
@@ -144,9 +148,15 @@ public struct NAdam: Optimizer {
     public mutating func step(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeBufferPointer<Float>,
                               decayMask: UnsafeBufferPointer<Float>, learningRate: Float) {
         OptimizerSupport.check(parameters, gradients, decayMask, needsMask: weightDecay != 0, optimizer: name)
-        let n = parameters.count
-        moments.prepare(count: n, optimizer: name)
+        moments.prepare(count: parameters.count, optimizer: name)
         moments.steps += 1
+        dispatch(parameters: parameters, gradients: gradients, decayMask: decayMask, weightDecay: weightDecay,
+                 learningRate: learningRate)
+    }
+
+    /// The update proper, specialised for how the gradient is read.
+    mutating func update<G: GradientSource>(_ g: G, parameters: UnsafeMutableBufferPointer<Float>, learningRate: Float) {
+        let n = parameters.count
         let t = moments.steps
         let muT = mu(t), muNext = mu(t + 1)
         muProduct *= muT
@@ -155,7 +165,6 @@ public struct NAdam: Optimizer {
         let momentCoefficient = Float(lr * muNext / (1 - muProduct * muNext))
         let inverseCorrection2 = Float(1 / (1 - pow(Double(beta2), Double(t))))
         let b1 = beta1, c1 = 1 - beta1, b2 = beta2, c2 = 1 - beta2, eps = epsilon
-        let g = CoupledGradient(gradients: gradients, parameters: parameters, mask: decayMask, weightDecay: weightDecay)
         moments.m.withUnsafeMutableBufferPointer { m in
             moments.v.withUnsafeMutableBufferPointer { v in
                 for i in 0..<n {
@@ -202,7 +211,7 @@ struct AdamMoments: Sendable {
     }
 
     /// The bias-corrected Adam update with gradient `gradient`.
-    mutating func adamStep(parameters: UnsafeMutableBufferPointer<Float>, gradient g: CoupledGradient,
+    mutating func adamStep<G: GradientSource>(parameters: UnsafeMutableBufferPointer<Float>, gradient g: G,
                            learningRate: Float, beta1: Float, beta2: Float, epsilon: Float, optimizer: String) {
         let n = parameters.count
         prepare(count: n, optimizer: optimizer)

@@ -37,17 +37,65 @@ enum OptimizerSupport {
     }
 }
 
-/// The gradient with PyTorch's coupled `weight_decay` (L2 added to the gradient): `g + λ·mask·θ`, read
-/// element by element (so no scratch vector is needed). An empty mask means 1 everywhere.
-struct CoupledGradient {
+/// The gradient an optimizer reads, element by element (so no scratch vector is needed). The three
+/// conformances let each optimizer's loop be specialised for "no decay", "decay everywhere" and "masked
+/// decay", with no per-element branch.
+protocol GradientSource {
+    /// The gradient of element `i`.
+    subscript(i: Int) -> Float { get }
+}
+
+/// The raw gradient.
+struct RawGradient: GradientSource {
+    let gradients: UnsafeBufferPointer<Float>
+
+    @inline(__always)
+    subscript(i: Int) -> Float { gradients[i] }
+}
+
+/// PyTorch's coupled `weight_decay` on every element: `g + λ·θ`.
+struct UniformDecayGradient: GradientSource {
+    let gradients: UnsafeBufferPointer<Float>
+    let parameters: UnsafeMutableBufferPointer<Float>
+    let weightDecay: Float
+
+    @inline(__always)
+    subscript(i: Int) -> Float { gradients[i] + weightDecay * parameters[i] }
+}
+
+/// PyTorch's coupled `weight_decay` where the mask allows it: `g + λ·mask·θ`.
+struct MaskedDecayGradient: GradientSource {
     let gradients: UnsafeBufferPointer<Float>
     let parameters: UnsafeMutableBufferPointer<Float>
     let mask: UnsafeBufferPointer<Float>
     let weightDecay: Float
 
     @inline(__always)
-    subscript(i: Int) -> Float {
-        if weightDecay == 0 { return gradients[i] }
-        return gradients[i] + (mask.isEmpty ? weightDecay : weightDecay * mask[i]) * parameters[i]
+    subscript(i: Int) -> Float { gradients[i] + (weightDecay * mask[i]) * parameters[i] }
+}
+
+/// An optimizer whose update reads the gradient with PyTorch's coupled `weight_decay`; `dispatch` picks the
+/// specialised gradient source once per step.
+protocol CoupledDecayUpdate {
+    /// The update proper, generic over how the gradient is read.
+    /// The update proper, specialised for how the gradient is read.
+    mutating func update<G: GradientSource>(_ g: G, parameters: UnsafeMutableBufferPointer<Float>, learningRate: Float)
+}
+
+extension CoupledDecayUpdate {
+    /// Calls `update` with `g`, `g + λ·θ` or `g + λ·mask·θ` (an empty mask means 1 everywhere).
+    @inline(__always)
+    mutating func dispatch(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeBufferPointer<Float>,
+                           decayMask: UnsafeBufferPointer<Float>, weightDecay: Float, learningRate: Float) {
+        if weightDecay == 0 {
+            update(RawGradient(gradients: gradients), parameters: parameters, learningRate: learningRate)
+        } else if decayMask.isEmpty {
+            update(UniformDecayGradient(gradients: gradients, parameters: parameters, weightDecay: weightDecay),
+                   parameters: parameters, learningRate: learningRate)
+        } else {
+            update(MaskedDecayGradient(gradients: gradients, parameters: parameters, mask: decayMask,
+                                       weightDecay: weightDecay),
+                   parameters: parameters, learningRate: learningRate)
+        }
     }
 }

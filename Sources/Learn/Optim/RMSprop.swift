@@ -6,7 +6,7 @@
 ///     momentum μ > 0:  b ← μ·b + g/d;  θ ← θ − lr·b           otherwise  θ ← θ − lr·g/d
 ///
 /// All state starts at zero. Checkpoint vectors: "square_avg", "grad_avg" (centered), "momentum_buffer" (μ > 0).
-public struct RMSprop: Optimizer {
+public struct RMSprop: Optimizer, CoupledDecayUpdate {
     /// "rmsprop".
     public var name: String { "rmsprop" }
     /// Smoothing constant α.
@@ -47,7 +47,13 @@ public struct RMSprop: Optimizer {
         if centered { OptimizerSupport.prepare(&gradientAverage, count: n, name: "grad_avg", optimizer: name) }
         if momentum > 0 { OptimizerSupport.prepare(&buffer, count: n, name: "momentum_buffer", optimizer: name) }
         steps += 1
-        let g = CoupledGradient(gradients: gradients, parameters: parameters, mask: decayMask, weightDecay: weightDecay)
+        dispatch(parameters: parameters, gradients: gradients, decayMask: decayMask, weightDecay: weightDecay,
+                 learningRate: learningRate)
+    }
+
+    /// The update proper, specialised for how the gradient is read.
+    mutating func update<G: GradientSource>(_ g: G, parameters: UnsafeMutableBufferPointer<Float>, learningRate: Float) {
+        let n = parameters.count
         let alpha = self.alpha, beta = 1 - self.alpha, eps = epsilon, mu = momentum, lr = learningRate
         let centered = self.centered, useMomentum = momentum > 0
         squareAverage.withUnsafeMutableBufferPointer { s in

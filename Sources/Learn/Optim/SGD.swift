@@ -7,7 +7,7 @@
 ///     θ ← θ − lr·(g + μ·v)                  (Nesterov, with the updated v)
 ///
 /// Without momentum: `θ ← θ − lr·g`. Checkpoint vector: "momentum_buffer" (only with momentum).
-public struct SGD: Optimizer {
+public struct SGD: Optimizer, CoupledDecayUpdate {
     /// "sgd".
     public var name: String { "sgd" }
     /// Momentum factor μ (0 disables the buffer).
@@ -35,9 +35,13 @@ public struct SGD: Optimizer {
                               decayMask: UnsafeBufferPointer<Float>, learningRate: Float) {
         OptimizerSupport.check(parameters, gradients, decayMask, needsMask: weightDecay != 0, optimizer: name)
         steps += 1
+        dispatch(parameters: parameters, gradients: gradients, decayMask: decayMask, weightDecay: weightDecay,
+                 learningRate: learningRate)
+    }
+
+    /// The update proper, specialised for how the gradient is read.
+    mutating func update<G: GradientSource>(_ g: G, parameters: UnsafeMutableBufferPointer<Float>, learningRate lr: Float) {
         let n = parameters.count
-        let g = CoupledGradient(gradients: gradients, parameters: parameters, mask: decayMask, weightDecay: weightDecay)
-        let lr = learningRate
         guard momentum != 0 else {
             for i in 0..<n { parameters[i] -= lr * g[i] }
             return
