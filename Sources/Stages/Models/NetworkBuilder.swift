@@ -77,7 +77,7 @@ enum NetworkBuilder {
     }
 
     static func activationLayer(_ name: String, alpha: Double?) throws -> any Layer {
-        var configuration: [String: LayerValue] = ["function": .string(name)]
+        var configuration: [String: LayerValue] = ["activation": .string(name)]
         if let alpha { configuration["alpha"] = .double(alpha) }
         return try LayerFactory.make(kind: "activation", configuration: configuration)
     }

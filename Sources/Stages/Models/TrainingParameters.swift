@@ -122,7 +122,7 @@ enum TrainingParameters {
 
     /// `warmup:`.
     static let warmup: ParamType = .object([
-        ParamDecl("epochs", .number(min: 0, exclusiveMin: true), required: true, help: "Length of the linear ramp, in epochs (fractions allowed)."),
+        ParamDecl("epochs", .int(min: 1), required: true, help: "Length of the linear ramp, in epochs."),
         number("start_factor", 0.1, exclusiveMin: true, max: 1, "Fraction of the rate at the start of the ramp."),
     ])
 
