@@ -110,7 +110,7 @@ final class StageKindTests: XCTestCase {
             XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: a.outputs["model"]!)), try Data(contentsOf: URL(fileURLWithPath: b.outputs["model"]!)),
                            "\(optimizer): the same inputs and seed give a byte-identical model file")
             let stored = try StoredModel.read(from: a.outputs["model"]!)
-            let predicted = EvaluateStageProbe.predict(stored, rows.flatMap { $0 }, rows: rows.count)
+            let predicted = try EvaluateStageProbe.predict(stored, rows.flatMap { $0 }, rows: rows.count)
             let accuracy = Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(labels.count)
             XCTAssertGreaterThan(accuracy, 0.95, "\(optimizer): clusters 3σ apart are linearly separable")
         }
@@ -165,8 +165,8 @@ final class StageKindTests: XCTestCase {
 
 /// Prediction through the stored model (what `evaluate` does), for tests.
 enum EvaluateStageProbe {
-    static func predict(_ stored: StoredModel, _ x: [Float], rows: Int) -> [Int32] {
-        let p = stored.model.predictProbabilities(x, rows: rows)
+    static func predict(_ stored: StoredModel, _ x: [Float], rows: Int) throws -> [Int32] {
+        let p = try stored.model.predictProbabilities(x, rows: rows)
         let k = stored.model.classes
         return (0..<rows).map { r in Int32((0..<k).max { p[r * k + $0] < p[r * k + $1] }!) }
     }
