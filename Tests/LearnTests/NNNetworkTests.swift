@@ -51,6 +51,10 @@ final class NNNetworkTests: XCTestCase {
         XCTAssertThrowsError(try Network(inputShape: [], layers: [DenseLayer(units: 1)]))
         XCTAssertThrowsError(try Network(inputShape: [0, 3], layers: [DenseLayer(units: 1)]))
         XCTAssertThrowsError(try Network(inputShape: [3], layers: []))
+        let shared = DenseLayer(units: 3)
+        XCTAssertThrowsError(try Network(inputShape: [3], layers: [shared, ActivationLayer(.relu), shared])) { error in
+            XCTAssertTrue("\(error)".contains("layer 2 (dense) is the same object as layer 0"), "\(error)")
+        }
     }
 
     func testForwardPredictAndBatchGrowth() throws {
@@ -94,6 +98,21 @@ final class NNNetworkTests: XCTestCase {
         XCTAssertEqual(Array(net.state[0..<3]), [0.2, 0.2, 0.2])
         XCTAssertEqual(net.state[3], 0.9 + 0.1 * 2, accuracy: 1e-6)   // unbiased variance of {1, 3} is 2
         XCTAssertEqual(net.state[4], 0.9, accuracy: 1e-6)
+    }
+
+    func testEmptyBatch() throws {
+        let net = try Network(inputShape: [1, 4, 4], layers: [
+            Conv2DLayer(filters: 2, kernel: (3, 3), padding: .same), BatchNormLayer(), ActivationLayer(.relu),
+            MaxPool2DLayer(size: 2), AvgPool2DLayer(size: 1), FlattenLayer(), DropoutLayer(rate: 0.5), DenseLayer(units: 3),
+        ])
+        var g = SeededGenerator(seed: 1)
+        net.initialize(.heNormal, generator: &g)
+        let empty: [Float] = []
+        let y = empty.withUnsafeBufferPointer { net.forward($0, batch: 0, mode: .training, generator: &g) }
+        XCTAssertEqual(y.count, 0)
+        empty.withUnsafeBufferPointer { net.backward($0, batch: 0) }
+        XCTAssertTrue(net.gradients.allSatisfy { $0 == 0 })
+        XCTAssertEqual(empty.withUnsafeBufferPointer { net.predict($0, rows: 0) }, [])
     }
 
     // MARK: LayerFactory

@@ -128,11 +128,11 @@ public final class ActivationLayer: Layer {
         let a = Float(alpha ?? 0)
         switch function {
         case .relu:
-            for i in 0..<n { d[i] = xp[i] > 0 ? g[i] : 0 }
+            for i in 0..<n { let gi = g[i]; d[i] = xp[i] > 0 ? gi : 0 }  // unconditional loads: vectorises
         case .leakyRelu:
-            for i in 0..<n { d[i] = xp[i] > 0 ? g[i] : a * g[i] }
+            for i in 0..<n { let gi = g[i]; d[i] = xp[i] > 0 ? gi : a * gi }
         case .elu:
-            for i in 0..<n { d[i] = xp[i] > 0 ? g[i] : g[i] * (yp[i] + a) }
+            for i in 0..<n { let gi = g[i], yi = yp[i]; d[i] = xp[i] > 0 ? gi : gi * (yi + a) }
         case .sigmoid:
             for i in 0..<n { let s = yp[i]; d[i] = g[i] * s * (1 - s) }
         case .tanh:

@@ -142,7 +142,10 @@ public final class BatchNormLayer: Layer {
         precondition(batch == lastBatch, "batch_norm: backward batch \(batch) differs from forward batch \(lastBatch)")
         let C = channels, S = spatial, n = batch * C * S
         precondition(dy.count >= n, "batch_norm: dy too small for batch \(batch)")
-        let dyp = dy.baseAddress!
+        guard batch > 0, let dyp = dy.baseAddress else {
+            scaleGrad.update(repeating: 0); shiftGrad.update(repeating: 0)
+            return
+        }
         let xhat = UnsafePointer(normalized.reserve(n)), inv = UnsafePointer(inverseStd.reserve(C))
         let dBeta = sums.reserve(2 * C), dGamma = dBeta + C
         dBeta.update(repeating: 0, count: 2 * C)
@@ -156,7 +159,7 @@ public final class BatchNormLayer: Layer {
             }
         }
         for c in 0..<C { shiftGrad[c] = Float(dBeta[c]); scaleGrad[c] = Float(dGamma[c]) }
-        guard let dx, batch > 0 else { return }
+        guard let dx else { return }
         precondition(dx.count >= n, "batch_norm: dx too small for batch \(batch)")
         let dxp = dx.baseAddress!
         let training = lastMode == .training

@@ -75,7 +75,10 @@ public final class DenseLayer: Layer {
     /// `dW = xᵀ·dy`, `db = Σ_rows dy`, `dx = dy·Wᵀ`.
     public func backward(_ dy: UnsafeBufferPointer<Float>, batch: Int, gradInput dx: UnsafeMutableBufferPointer<Float>?) {
         precondition(dy.count >= batch * units, "dense: dy too small for batch \(batch)")
-        let dyp = dy.baseAddress!
+        guard batch > 0, let dyp = dy.baseAddress else {
+            weightGrad.update(repeating: 0); biasGrad.update(repeating: 0)
+            return
+        }
         gemm(transposeA: true, transposeB: false, m: inputCount, n: units, k: batch,
              alpha: 1, a: lastInput, lda: inputCount, b: dyp, ldb: units,
              beta: 0, c: weightGrad.baseAddress, ldc: units)

@@ -89,9 +89,11 @@ public final class MaxPool2DLayer: Layer {
                     var best = src[bestIndex]
                     for a in 0..<kh {
                         let rowStart = (i * sh + a) * w + j * sw
-                        for b in 0..<kw where src[rowStart + b] > best {
-                            best = src[rowStart + b]
-                            bestIndex = rowStart + b
+                        for b in 0..<kw {
+                            // Branch-free selects: random data would mispredict a branch half the time.
+                            let v = src[rowStart + b], greater = v > best
+                            best = greater ? v : best
+                            bestIndex = greater ? rowStart + b : bestIndex
                         }
                     }
                     yp[o] = best

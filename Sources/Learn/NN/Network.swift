@@ -50,6 +50,13 @@ public final class Network {
             throw LayerError("network input shape must be non-empty with positive extents, found \(shapeText(inputShape))")
         }
         guard !layers.isEmpty else { throw LayerError("a network needs at least one layer") }
+        var seen: [ObjectIdentifier: Int] = [:]
+        for (i, layer) in layers.enumerated() {
+            if let first = seen[ObjectIdentifier(layer)] {
+                throw LayerError("layer \(i) (\(layer.kind)) is the same object as layer \(first); every position needs its own layer instance")
+            }
+            seen[ObjectIdentifier(layer)] = i
+        }
         var shape = inputShape
         var shapes: [[Int]] = []
         for (i, layer) in layers.enumerated() {
