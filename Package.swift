@@ -37,7 +37,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "pipeline", dependencies: [
-            "PipelineKit", "PipelineSpec", "Stages",
+            "PipelineKit", "PipelineSpec", "Stages", "Learn",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

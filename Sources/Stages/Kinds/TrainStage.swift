@@ -89,7 +89,7 @@ public struct TrainStage: StageKind {
             let trained = try NetworkTraining(context: context).run(train: train, validation: validation, classes: classes)
             model = .network(trained.snapshot)
             history = trained.history
-            metrics = trained.secondsPerEpoch > 0 ? ["seconds_per_epoch": trained.secondsPerEpoch] : [:]
+            metrics = trained.metrics
         }
 
         let path = context.outputPath("model")

@@ -10,7 +10,7 @@ struct NetworkTraining {
     let context: StageContext
 
     /// Trains on `train` (validating on `validation`) and returns the snapshot, history and stats.
-    func run(train: Dataset, validation: Dataset?, classes: Int) throws -> (snapshot: NetworkSnapshot, history: [EpochStats], secondsPerEpoch: Double) {
+    func run(train: Dataset, validation: Dataset?, classes: Int) throws -> (snapshot: NetworkSnapshot, history: [EpochStats], metrics: [String: Double]) {
         let model = context.param("model").mapValue!
         let inputShape = NetworkBuilder.inputShape(for: model, sampleShape: train.sampleShape)
         let (layers, initializer) = try NetworkBuilder.layers(for: model, classes: classes)
@@ -40,7 +40,14 @@ struct NetworkTraining {
         try trainer.run(network: network, training: source, validation: validationSource,
                         events: { progress.observe($0) },
                         checkpoint: { try TrainingCheckpoint.save($0, to: checkpointDirectory) })
-        return (NetworkSnapshot(network), trainer.state.history, progress.secondsPerEpoch)
+        var metrics: [String: Double] = ["parameters": Double(network.parameterCount), "flops_per_sample": Double(network.flopsPerSample)]
+        if progress.secondsPerEpoch > 0 {
+            // Wall-clock figures of this attempt (not part of any artifact, which stay bit-identical):
+            // training costs about 3× the forward FLOPs (forward, and two GEMMs per layer backward).
+            metrics["seconds_per_epoch"] = progress.secondsPerEpoch
+            metrics["train_gflops"] = 3 * Double(network.flopsPerSample) * Double(train.rows) / progress.secondsPerEpoch / 1e9
+        }
+        return (NetworkSnapshot(network), trainer.state.history, metrics)
     }
 
     static func storage(_ data: Dataset) -> InMemoryBatchSource.Storage {
