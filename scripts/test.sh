@@ -8,11 +8,11 @@ set +e
 swift test --disable-swift-testing 2>&1 | tee .build/test.log
 status=${PIPESTATUS[0]}
 set -e
-summary=$(grep -E "^Test Suite 'All tests' (passed|failed)" -A1 .build/test.log | grep -oE 'Executed [0-9]+ tests?, with [0-9]+ failures?' | tail -1)
-executed=$(echo "$summary" | grep -oE '[0-9]+' | head -1)
-failed=$(echo "$summary" | grep -oE '[0-9]+' | tail -1)
-skipped=$(grep -cE "Test Case .* skipped" .build/test.log || true)
-if [ -n "$executed" ]; then
+line=$(grep -A1 -E "^Test Suite 'All tests' (passed|failed)" .build/test.log | grep -E 'Executed [0-9]+ tests?' | tail -1)
+if [ -n "$line" ]; then
+  executed=$(echo "$line" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
+  failed=$(echo "$line" | sed -E 's/.* ([0-9]+) failures?.*/\1/')
+  skipped=$(echo "$line" | grep -oE '[0-9]+ tests? skipped' | grep -oE '^[0-9]+' || echo 0)
   echo "$((executed - failed - skipped)) passed, $failed failed, $skipped skipped"
 fi
 exit "$status"
