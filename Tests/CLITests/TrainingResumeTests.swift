@@ -1,0 +1,83 @@
+import Foundation
+import XCTest
+
+/// A training run killed with SIGKILL resumes from its last epoch checkpoint on the next `pipeline run`
+/// and ends with a model bit-identical to an uninterrupted run.
+final class TrainingResumeTests: XCTestCase {
+    private func makeWorkspace() throws -> Scratch {
+        let scratch = try Scratch()
+        var lines = ["a,b,c,d,label"]
+        var state: UInt64 = 99
+        func next() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        for i in 0..<1500 {
+            let c = i % 3
+            lines.append((0..<4).map { d in String(format: "%.4f", next() * 2 + (d == c ? 1.5 : 0)) }.joined(separator: ",") + ",\(c)")
+        }
+        try scratch.write("data.csv", lines.joined(separator: "\n") + "\n")
+        try scratch.write("net.yaml", """
+        pipeline: 1
+        name: net
+        seed: 3
+        stages:
+          data: {kind: load, path: data.csv, label: label}
+          split: {kind: split, inputs: [data], validation: 0.2}
+          train:
+            kind: train
+            inputs: [split.train, split.validation]
+            model: {type: mlp, layers: [32], dropout: 0.1, batch_norm: true}
+            optimizer: {type: adam, lr: 0.003}
+            schedule: {type: cosine}
+            epochs: 150
+            batch_size: 8
+        """)
+        return scratch
+    }
+
+    private func modelHash(_ scratch: Scratch) throws -> String {
+        let lock = try String(contentsOfFile: scratch.path + "/net.lock", encoding: .utf8)
+        let lines = lock.components(separatedBy: "\n")
+        let start = try XCTUnwrap(lines.firstIndex(of: "  train:"))
+        let model = try XCTUnwrap(lines[start...].firstIndex(of: "      model:"))
+        return try XCTUnwrap(lines[model...].first { $0.contains("hash: ") }).components(separatedBy: "hash: ")[1]
+    }
+
+    func testKilledTrainingResumesFromItsCheckpointBitIdentically() throws {
+        let killed = try makeWorkspace(), straight = try makeWorkspace()
+        defer { killed.remove(); straight.remove() }
+
+        let run = try CLI.start(["run", "net.yaml"], in: killed.path)
+        // Kill -9 once an epoch checkpoint exists (and, with luck, a few more epochs have passed).
+        let checkpoints = killed.path + "/.pipeline/checkpoints"
+        let deadline = Date().addingTimeInterval(120)
+        var found = false
+        while Date() < deadline, run.process.isRunning {
+            let dirs = (try? FileManager.default.contentsOfDirectory(atPath: checkpoints)) ?? []
+            if dirs.contains(where: { FileManager.default.fileExists(atPath: "\(checkpoints)/\($0)/training.h5") }) { found = true; break }
+            usleep(20_000)
+        }
+        XCTAssertTrue(found, "a checkpoint should appear before training ends")
+        usleep(300_000)
+        XCTAssertTrue(run.process.isRunning, "training must still be running when it is killed (make it longer)")
+        kill(run.process.processIdentifier, SIGKILL)
+        run.process.waitUntilExit()
+        XCTAssertNil(try modelHashIfAny(killed), "the killed run recorded no model")
+
+        let resumed = try CLI.run(["run", "net.yaml"], in: killed.path)
+        XCTAssertEqual(resumed.status, 0, resumed.stdout + resumed.stderr)
+        XCTAssertTrue(resumed.stdout.contains("train: resuming from the checkpoint after epoch"), resumed.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: checkpoints + "/" + ((try? FileManager.default.contentsOfDirectory(atPath: checkpoints))?.first ?? "none") + "/training.h5"),
+                       "the checkpoint is removed once the model is stored")
+
+        let uninterrupted = try CLI.run(["run", "net.yaml"], in: straight.path)
+        XCTAssertEqual(uninterrupted.status, 0, uninterrupted.stdout + uninterrupted.stderr)
+        XCTAssertEqual(try modelHash(killed), try modelHash(straight), "resumed and uninterrupted training give the same model bytes")
+    }
+
+    private func modelHashIfAny(_ scratch: Scratch) throws -> String? {
+        guard let lock = try? String(contentsOfFile: scratch.path + "/net.lock", encoding: .utf8), lock.contains("  train:") else { return nil }
+        return try modelHash(scratch)
+    }
+}
