@@ -1,5 +1,5 @@
 # Two commands on a fresh machine:  `make run` (set up, build, run the quickstart)  and  `make test`.
-.PHONY: setup build run test schema clean
+.PHONY: setup build run test bench schema clean
 
 setup:
 	@scripts/setup.sh
@@ -13,6 +13,10 @@ run: build
 
 test: setup
 	scripts/test.sh
+
+# The training engine against scikit-learn in one run (release build; takes a few minutes).
+bench:
+	scripts/bench.sh
 
 # Regenerates the committed JSON Schema from the stage catalogue (a test checks they agree).
 schema:
