@@ -27,7 +27,9 @@ let package = Package(
 
         .target(name: "PipelineSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "PipelineStore", dependencies: ["CHDF5", "CCrypto"]),
-        .target(name: "Learn", dependencies: ["COpenBLAS"]),
+        // Tiny C kernels for element-wise loops Swift does not vectorise (restrict-qualified pointers).
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
+        .target(name: "Learn", dependencies: ["COpenBLAS", "CKernels"]),
         .target(name: "PipelinePlan", dependencies: ["PipelineSpec", "PipelineStore"]),
         .target(name: "PipelineRun", dependencies: []),
         .target(name: "Stages", dependencies: ["PipelineSpec", "PipelineStore", "Learn", "CZlib"]),

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Adam in PyTorch's form (`torch.optim.Adam`, amsgrad off), with optional coupled L2:
@@ -222,13 +223,21 @@ struct AdamMoments: Sendable {
         let b1 = beta1, c1 = 1 - beta1, b2 = beta2, c2 = 1 - beta2, eps = epsilon
         m.withUnsafeMutableBufferPointer { m in
             v.withUnsafeMutableBufferPointer { v in
-                for i in 0..<n {
+                var i = 0
+                if let raw = g as? RawGradient {
+                    // The C kernel vectorises; it does exactly the scalar arithmetic below, so results are identical.
+                    pipeline_adam_update(parameters.baseAddress!, m.baseAddress!, v.baseAddress!, raw.gradients.baseAddress!, n,
+                                         b1, c1, b2, c2, stepSize, inverseSqrtCorrection2, eps)
+                    i = n
+                }
+                while i < n {
                     let gi = g[i]
                     let mi = b1 * m[i] + c1 * gi
                     let vi = b2 * v[i] + c2 * gi * gi
                     m[i] = mi
                     v[i] = vi
                     parameters[i] -= stepSize * mi / (vi.squareRoot() * inverseSqrtCorrection2 + eps)
+                    i += 1
                 }
             }
         }
