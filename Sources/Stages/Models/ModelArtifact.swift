@@ -92,15 +92,16 @@ public struct StoredModel: Sendable {
         let family = try root.attribute("model")?.stringValue ?? "?"
         let classNames = try root.stringList("class_names")
         let sampleShape = try root.intList("sample_shape")
+        let history = root.contains("history") ? try HistoryTable.read(from: try root.group("history")) : []
         switch family {
         case "softmax_regression":
             let weights = try root.dataset("weights")
             guard weights.shape.count == 2 else { throw StageError("'\(path)': /weights must be 2-D") }
             let model = SoftmaxRegressionModel(weights: try weights.read(as: Float.self), bias: try root.dataset("bias").read(as: Float.self),
                                                classes: weights.shape[1], features: weights.shape[0])
-            return StoredModel(model: .softmaxRegression(model), classNames: classNames, sampleShape: sampleShape)
+            return StoredModel(model: .softmaxRegression(model), classNames: classNames, sampleShape: sampleShape, history: history)
         case "network":
-            return StoredModel(model: .network(try NetworkSnapshot.read(from: root)), classNames: classNames, sampleShape: sampleShape)
+            return StoredModel(model: .network(try NetworkSnapshot.read(from: root)), classNames: classNames, sampleShape: sampleShape, history: history)
         default:
             throw StageError("'\(path)': unknown model family '\(family)'")
         }
