@@ -70,6 +70,33 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(status.stdout.contains("Everything is up to date."), status.stdout)
     }
 
+    func testCurvePlotsTheStoredScheduleOfANetwork() throws {
+        try scratch.write("net.yaml", """
+        pipeline: 1
+        name: net
+        stages:
+          data: {kind: load, path: data.csv, label: label}
+          train:
+            kind: train
+            inputs: [data]
+            model: {type: mlp, layers: [8]}
+            optimizer: {adam: 0.01}
+            schedule: {type: step, step_size: 2, gamma: 0.5}
+            epochs: 4
+            batch_size: 10
+        """)
+        XCTAssertEqual(try CLI.run(["run", "net.yaml"], in: scratch.path).status, 0)
+        let curve = try CLI.run(["curve", "net.yaml", "train"], in: scratch.path)
+        XCTAssertEqual(curve.status, 0, curve.stderr)
+        // 40 rows / batch 10 = 4 steps per epoch, 16 steps; the rate halves after epoch 2: 0.01 then 0.005.
+        XCTAssertTrue(curve.stdout.hasPrefix("learning rate per step (16 steps, 4 per epoch)\n      0.01 │••••••••"), curve.stdout)
+        XCTAssertTrue(curve.stdout.contains("     0.005 │        ••••••••"), curve.stdout)
+        XCTAssertTrue(curve.stdout.contains("training loss per epoch"), curve.stdout)
+        let wrong = try CLI.run(["curve", "net.yaml", "data"], in: scratch.path)
+        XCTAssertEqual(wrong.status, 2)
+        XCTAssertTrue(wrong.stderr.contains("'data' is a load stage; curves belong to train stages"), wrong.stderr)
+    }
+
     func testFailingStageExitsWith1() throws {
         try scratch.write("fail.yaml", """
         pipeline: 1

@@ -77,6 +77,7 @@ public struct TrainStage: StageKind {
         let model: ModelArtifact
         var metrics: [String: Double]
         var history: [EpochStats]
+        var schedule: (rates: [Float], stepsPerEpoch: Int)?
         if family == "softmax_regression" {
             let fitted = try SoftmaxTraining.run(context, train: train, labels: labels, validation: validation, classes: classes)
             model = .softmaxRegression(fitted)
@@ -90,6 +91,7 @@ public struct TrainStage: StageKind {
             model = .network(trained.snapshot)
             history = trained.history
             metrics = trained.metrics
+            schedule = trained.schedule
         }
 
         let path = context.outputPath("model")
@@ -97,7 +99,7 @@ public struct TrainStage: StageKind {
             "epochs": .int(Int64(context.int("epochs"))), "trained_on": .string("\(trainEntry.input.stage) (input '\(trainEntry.key)')"),
             "train_rows": .int(Int64(train.rows)),
         ]
-        try StoredModel(model: model, classNames: train.classNames, sampleShape: train.sampleShape, history: history)
+        try StoredModel(model: model, classNames: train.classNames, sampleShape: train.sampleShape, history: history, schedule: schedule)
             .write(to: path, provenance: context.provenance, attributes: attributes)
         metrics["epochs_run"] = Double(history.count)
         if let last = history.last {

@@ -44,13 +44,18 @@ public struct StoredModel: Sendable {
     public let sampleShape: [Int]
     /// Training history, one entry per epoch (or L-BFGS iteration).
     public let history: [EpochStats]
+    /// The learning-rate schedule's planned curve, one value per optimizer step (networks), and the
+    /// steps per epoch it was computed for.
+    public let schedule: (rates: [Float], stepsPerEpoch: Int)?
 
     /// Creates a stored model.
-    public init(model: ModelArtifact, classNames: [String], sampleShape: [Int], history: [EpochStats] = []) {
+    public init(model: ModelArtifact, classNames: [String], sampleShape: [Int], history: [EpochStats] = [],
+                schedule: (rates: [Float], stepsPerEpoch: Int)? = nil) {
         self.model = model
         self.classNames = classNames
         self.sampleShape = sampleShape
         self.history = history
+        self.schedule = schedule
     }
 
     /// Writes the model as HDF5: `/weights` (features × classes), `/bias`, `/history/*` per epoch, and
@@ -79,7 +84,13 @@ public struct StoredModel: Sendable {
             try root.setAttribute("parameters", .int(Int64(n.parameterCount)))
             try n.write(to: root)
         }
-        try HistoryTable.write(history, to: try root.createGroup("history"))
+        let historyGroup = try root.createGroup("history")
+        try HistoryTable.write(history, to: historyGroup)
+        if let schedule {
+            let curve = try historyGroup.createDataset("lr_schedule", shape: [schedule.rates.count], data: schedule.rates)
+            try curve.setAttribute("meaning", .string("planned learning rate per optimizer step (reduce_on_plateau shown without reductions)"))
+            try curve.setAttribute("steps_per_epoch", .int(Int64(schedule.stepsPerEpoch)))
+        }
         try provenance.stamp(root)
         try file.close()
     }
@@ -93,6 +104,11 @@ public struct StoredModel: Sendable {
         let classNames = try root.stringList("class_names")
         let sampleShape = try root.intList("sample_shape")
         let history = root.contains("history") ? try HistoryTable.read(from: try root.group("history")) : []
+        var schedule: (rates: [Float], stepsPerEpoch: Int)?
+        if root.contains("history"), try root.group("history").contains("lr_schedule") {
+            let curve = try root.group("history").dataset("lr_schedule")
+            schedule = (try curve.read(as: Float.self), Int(try curve.attribute("steps_per_epoch")?.intValue ?? 1))
+        }
         switch family {
         case "softmax_regression":
             let weights = try root.dataset("weights")
@@ -101,7 +117,8 @@ public struct StoredModel: Sendable {
                                                classes: weights.shape[1], features: weights.shape[0])
             return StoredModel(model: .softmaxRegression(model), classNames: classNames, sampleShape: sampleShape, history: history)
         case "network":
-            return StoredModel(model: .network(try NetworkSnapshot.read(from: root)), classNames: classNames, sampleShape: sampleShape, history: history)
+            return StoredModel(model: .network(try NetworkSnapshot.read(from: root)), classNames: classNames, sampleShape: sampleShape,
+                               history: history, schedule: schedule)
         default:
             throw StageError("'\(path)': unknown model family '\(family)'")
         }

@@ -10,7 +10,8 @@ struct NetworkTraining {
     let context: StageContext
 
     /// Trains on `train` (validating on `validation`) and returns the snapshot, history and stats.
-    func run(train: Dataset, validation: Dataset?, classes: Int) throws -> (snapshot: NetworkSnapshot, history: [EpochStats], metrics: [String: Double]) {
+    func run(train: Dataset, validation: Dataset?, classes: Int) throws
+        -> (snapshot: NetworkSnapshot, history: [EpochStats], metrics: [String: Double], schedule: (rates: [Float], stepsPerEpoch: Int)) {
         let model = context.param("model").mapValue!
         let inputShape = NetworkBuilder.inputShape(for: model, sampleShape: train.sampleShape)
         let (layers, initializer) = try NetworkBuilder.layers(for: model, classes: classes)
@@ -25,6 +26,8 @@ struct NetworkTraining {
         network.initialize(initializer, generator: &initGenerator)
 
         let config = try TrainingSetup.config(context, classes: classes, labels: train.labels!)
+        let stepsPerEpoch = (train.rows + max(1, min(config.batchSize, train.rows)) - 1) / max(1, min(config.batchSize, train.rows))
+        let plannedRates = curve(config.schedule, epochs: config.epochs, stepsPerEpoch: stepsPerEpoch)
         let source = InMemoryBatchSource(storage: Self.storage(train), labels: train.labels!, columns: train.columns)
         let validationSource = validation.map { InMemoryBatchSource(storage: Self.storage($0), labels: $0.labels!, columns: $0.columns) }
 
@@ -47,7 +50,7 @@ struct NetworkTraining {
             metrics["seconds_per_epoch"] = progress.secondsPerEpoch
             metrics["train_gflops"] = 3 * Double(network.flopsPerSample) * Double(train.rows) / progress.secondsPerEpoch / 1e9
         }
-        return (NetworkSnapshot(network), trainer.state.history, metrics)
+        return (NetworkSnapshot(network), trainer.state.history, metrics, (plannedRates, stepsPerEpoch))
     }
 
     static func storage(_ data: Dataset) -> InMemoryBatchSource.Storage {
