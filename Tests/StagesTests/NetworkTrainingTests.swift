@@ -78,6 +78,19 @@ final class NetworkTrainingTests: XCTestCase {
         XCTAssertEqual(snapshot.layers[1].state.map(\.name), ["runningMean", "runningVariance"], "batch-norm statistics are stored")
     }
 
+    func testStreamingFromHDF5GivesTheSameModelAsLoadingIntoMemory() throws {
+        let train = try harness.input("train", images(count: 120, seed: 7))
+        let validation = try harness.input("validation", images(count: 30, seed: 8))
+        let model: ParamValue = .map(["type": .string("mlp"), "layers": .list([.int(12)]), "activation": .string("relu"),
+                                      "dropout": .double(0), "batch_norm": .bool(false), "init": .string("he_uniform")])
+        var streamed = params(model, epochs: 3)
+        streamed["memory_limit_mb"] = .int(0)   // every dataset is "too large": batches come from HDF5 reads
+        let inMemory = try harness.run(TrainStage(), params: params(model, epochs: 3), inputs: [("train", train), ("validation", validation)])
+        let fromDisk = try harness.run(TrainStage(), params: streamed, inputs: [("train", train), ("validation", validation)])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: inMemory.outputs["model"]!)), try Data(contentsOf: URL(fileURLWithPath: fromDisk.outputs["model"]!)))
+        XCTAssertEqual(inMemory.metrics["validation_accuracy"], fromDisk.metrics["validation_accuracy"])
+    }
+
     func testOutputWidthMustMatchTheClasses() throws {
         let train = try harness.input("train", images(count: 30, seed: 4))
         let model: ParamValue = .map(["type": .string("sequential"), "init": .string("he_uniform"),

@@ -142,6 +142,37 @@ extension Dataset {
     }
 }
 
+/// What a dataset artifact holds, without its features: enough to plan training and decide whether the
+/// features fit in memory.
+public struct DatasetHeader: Sendable {
+    /// Number of samples.
+    public let rows: Int
+    /// Shape of one sample.
+    public let sampleShape: [Int]
+    /// Labels, when present.
+    public let labels: [Int32]?
+    /// Class names.
+    public let classNames: [String]
+    /// Bytes the features take on disk (uncompressed).
+    public let featureBytes: Int
+
+    /// Values per sample.
+    public var columns: Int { sampleShape.reduce(1, *) }
+    /// Number of classes: the class-name count, or one more than the largest label.
+    public var classCount: Int { max(classNames.count, Int(labels?.max() ?? -1) + 1) }
+
+    /// Reads the header of the dataset artifact at `path`.
+    public static func read(from path: String) throws -> DatasetHeader {
+        let file = try ArtifactFile.open(path, type: "dataset", requirement: "an HDF5 file with /features")
+        defer { try? file.close() }
+        let root = file.root
+        let features = try root.dataset("features")
+        return DatasetHeader(rows: features.shape.first ?? 0, sampleShape: Array(features.shape.dropFirst()),
+                             labels: root.contains("labels") ? try root.dataset("labels").read(as: Int32.self) : nil,
+                             classNames: try root.stringList("class_names"), featureBytes: features.count * features.elementType.byteSize)
+    }
+}
+
 extension Provenance {
     /// Writes provenance attributes onto an HDF5 group.
     func stamp(_ group: HDF5Group) throws {

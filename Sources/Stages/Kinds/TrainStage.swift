@@ -31,6 +31,8 @@ public struct TrainStage: StageKind {
                 ParamDecl("max_norm", .number(min: 0, exclusiveMin: true), help: "Max-norm constraint on each unit's incoming weights (networks)."),
                 ParamDecl("early_stopping", TrainingParameters.earlyStopping, help: "Stop when the monitored metric stops improving."),
                 ParamDecl("tolerance", .number(min: 0), default: .double(1e-5), help: "softmax_regression: convergence tolerance."),
+                ParamDecl("memory_limit_mb", .int(min: 0), default: .int(2048),
+                          help: "Networks: datasets whose features take more are streamed from HDF5 batch by batch (same batches, same model)."),
             ],
             inputs: [InputRule(.dataset, min: 1, max: 2)],
             outputs: { _ in [OutputDecl("model", .model)] },
@@ -59,11 +61,11 @@ public struct TrainStage: StageKind {
         let datasets = context.inputs(of: .dataset)
         let trainEntry = datasets.count == 1 ? datasets[0] : datasets.first { $0.key == "train" }!
         let validationEntry = datasets.first { $0.key != trainEntry.key }
-        let train = try Dataset.read(from: trainEntry.input.path)
+        let train = try DatasetHeader.read(from: trainEntry.input.path)
         guard let labels = train.labels else { throw StageError("training input '\(trainEntry.key)' has no labels") }
         let classes = train.classCount
         guard classes >= 2 else { throw StageError("training input '\(trainEntry.key)' has \(classes) class; need at least 2") }
-        let validation = try validationEntry.map { try Dataset.read(from: $0.input.path) }
+        let validation = try validationEntry.map { try DatasetHeader.read(from: $0.input.path) }
         if let validation {
             guard validation.columns == train.columns else {
                 throw StageError("validation input has \(validation.columns) features per row, train has \(train.columns)")
@@ -79,7 +81,9 @@ public struct TrainStage: StageKind {
         var history: [EpochStats]
         var schedule: (rates: [Float], stepsPerEpoch: Int)?
         if family == "softmax_regression" {
-            let fitted = try SoftmaxTraining.run(context, train: train, labels: labels, validation: validation, classes: classes)
+            let trainData = try Dataset.read(from: trainEntry.input.path)
+            let validationData = try validationEntry.map { try Dataset.read(from: $0.input.path) }
+            let fitted = try SoftmaxTraining.run(context, train: trainData, labels: labels, validation: validationData, classes: classes)
             model = .softmaxRegression(fitted)
             history = fitted.history.map {
                 EpochStats(epoch: $0.epoch, trainLoss: $0.trainLoss, trainAccuracy: nil, validationLoss: $0.validationLoss,
@@ -87,7 +91,18 @@ public struct TrainStage: StageKind {
             }
             metrics = [:]
         } else {
-            let trained = try NetworkTraining(context: context).run(train: train, validation: validation, classes: classes)
+            let limit = context.int("memory_limit_mb") << 20
+            func source(_ path: String, _ header: DatasetHeader) throws -> BatchSource {
+                if header.featureBytes > limit {
+                    context.report(.note("streaming \(header.featureBytes >> 20) MiB of features from HDF5 (memory_limit_mb \(limit >> 20))"))
+                    return try HDF5BatchSource(path: path)
+                }
+                let data = try Dataset.read(from: path)
+                return InMemoryBatchSource(storage: NetworkTraining.storage(data), labels: data.labels!, columns: data.columns)
+            }
+            let trained = try NetworkTraining(context: context).run(
+                train: try source(trainEntry.input.path, train), trainShape: train.sampleShape, labels: labels,
+                validation: try validationEntry.map { try source($0.input.path, validation!) }, classes: classes)
             model = .network(trained.snapshot)
             history = trained.history
             metrics = trained.metrics

@@ -10,10 +10,10 @@ struct NetworkTraining {
     let context: StageContext
 
     /// Trains on `train` (validating on `validation`) and returns the snapshot, history and stats.
-    func run(train: Dataset, validation: Dataset?, classes: Int) throws
+    func run(train source: BatchSource, trainShape: [Int], labels: [Int32], validation validationSource: BatchSource?, classes: Int) throws
         -> (snapshot: NetworkSnapshot, history: [EpochStats], metrics: [String: Double], schedule: (rates: [Float], stepsPerEpoch: Int)) {
         let model = context.param("model").mapValue!
-        let inputShape = NetworkBuilder.inputShape(for: model, sampleShape: train.sampleShape)
+        let inputShape = NetworkBuilder.inputShape(for: model, sampleShape: trainShape)
         let (layers, initializer) = try NetworkBuilder.layers(for: model, classes: classes)
         let network: Network
         do { network = try Network(inputShape: inputShape, layers: layers) } catch let error as LayerError {
@@ -25,11 +25,10 @@ struct NetworkTraining {
         var initGenerator = context.generator("init")
         network.initialize(initializer, generator: &initGenerator)
 
-        let config = try TrainingSetup.config(context, classes: classes, labels: train.labels!)
-        let stepsPerEpoch = (train.rows + max(1, min(config.batchSize, train.rows)) - 1) / max(1, min(config.batchSize, train.rows))
+        let config = try TrainingSetup.config(context, classes: classes, labels: labels)
+        let batch = max(1, min(config.batchSize, source.rows))
+        let stepsPerEpoch = (source.rows + batch - 1) / batch
         let plannedRates = curve(config.schedule, epochs: config.epochs, stepsPerEpoch: stepsPerEpoch)
-        let source = InMemoryBatchSource(storage: Self.storage(train), labels: train.labels!, columns: train.columns)
-        let validationSource = validation.map { InMemoryBatchSource(storage: Self.storage($0), labels: $0.labels!, columns: $0.columns) }
 
         var trainer: Trainer
         if let saved = TrainingCheckpoint.load(from: context.checkpointDirectory, parameterCount: network.parameterCount, stateCount: network.state.count) {
@@ -38,7 +37,7 @@ struct NetworkTraining {
         } else {
             trainer = Trainer(network: network, config: config, generator: context.generator("train"))
         }
-        let progress = ProgressMeter(context: context, epochs: config.epochs, rowsPerEpoch: train.rows)
+        let progress = ProgressMeter(context: context, epochs: config.epochs, rowsPerEpoch: source.rows)
         let checkpointDirectory = context.checkpointDirectory
         try trainer.run(network: network, training: source, validation: validationSource,
                         events: { progress.observe($0) },
@@ -48,7 +47,7 @@ struct NetworkTraining {
             // Wall-clock figures of this attempt (not part of any artifact, which stay bit-identical):
             // training costs about 3× the forward FLOPs (forward, and two GEMMs per layer backward).
             metrics["seconds_per_epoch"] = progress.secondsPerEpoch
-            metrics["train_gflops"] = 3 * Double(network.flopsPerSample) * Double(train.rows) / progress.secondsPerEpoch / 1e9
+            metrics["train_gflops"] = 3 * Double(network.flopsPerSample) * Double(source.rows) / progress.secondsPerEpoch / 1e9
         }
         return (NetworkSnapshot(network), trainer.state.history, metrics, (plannedRates, stepsPerEpoch))
     }
