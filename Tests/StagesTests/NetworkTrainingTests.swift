@@ -91,6 +91,28 @@ final class NetworkTrainingTests: XCTestCase {
         XCTAssertEqual(inMemory.metrics["validation_accuracy"], fromDisk.metrics["validation_accuracy"])
     }
 
+    func testPerLayerPenaltyAppliesToThatLayerOnly() throws {
+        let train = try harness.input("train", images(count: 90, seed: 9))
+        func weightNorms(firstLayerL2: Double?) throws -> (first: Double, last: Double) {
+            var hidden: [String: ParamValue] = ["type": .string("dense"), "units": .int(8), "activation": .string("relu")]
+            if let firstLayerL2 { hidden["l2"] = .double(firstLayerL2) }
+            let model: ParamValue = .map(["type": .string("sequential"), "init": .string("he_uniform"), "layers": .list([
+                .map(["type": .string("flatten")]), .map(hidden), .map(["type": .string("dense"), "units": .int(3)]),
+            ])])
+            var p = params(model, epochs: 6)
+            p["optimizer"] = .map(["type": .string("sgd"), "lr": .double(0.05), "momentum": .double(0), "nesterov": .bool(false), "weight_decay": .double(0)])
+            let result = try harness.run(TrainStage(), params: p, inputs: [("train", train)])
+            guard case .network(let net) = try StoredModel.read(from: result.outputs["model"]!).model else { throw StageError("not a network") }
+            func norm(_ layer: Int) -> Double { net.layers[layer].parameters.first { $0.name == "weight" }!.values.reduce(0) { $0 + Double($1 * $1) }.squareRoot() }
+            return (norm(1), norm(3))
+        }
+        let plain = try weightNorms(firstLayerL2: nil), penalised = try weightNorms(firstLayerL2: 5)
+        // With l2 = 5 and lr 0.05 each step multiplies the hidden weights by (1 − 0.25) before the data gradient:
+        // they shrink to a small equilibrium against the data gradient, while the unpenalised output layer keeps its scale.
+        XCTAssertLessThan(penalised.first, 0.1 * plain.first)
+        XCTAssertGreaterThan(penalised.last, 0.2 * plain.last)
+    }
+
     func testOutputWidthMustMatchTheClasses() throws {
         let train = try harness.input("train", images(count: 30, seed: 4))
         let model: ParamValue = .map(["type": .string("sequential"), "init": .string("he_uniform"),

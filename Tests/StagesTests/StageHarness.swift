@@ -32,9 +32,12 @@ struct StageHarness {
         }
         let output = "\(directory)/out/\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: directory + "/checkpoints/" + stage, withIntermediateDirectories: true)
+        // A fresh checkpoint directory per run, as the runner gives each fingerprint its own: a shared one
+        // would let a second run resume from the first's final checkpoint instead of training.
+        let checkpoints = directory + "/checkpoints/" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: checkpoints, withIntermediateDirectories: true)
         let context = StageContext(stage: stage, params: resolved, inputs: Dictionary(uniqueKeysWithValues: inputs), inputOrder: inputs.map(\.0),
-                                   outputDirectory: output, checkpointDirectory: directory + "/checkpoints/" + stage, baseDirectory: directory, seed: seed,
+                                   outputDirectory: output, checkpointDirectory: checkpoints, baseDirectory: directory, seed: seed,
                                    provenance: Provenance(stage: stage, kind: kind.signature.kind, fingerprint: "f", pipeline: "p"),
                                    report: { _ in })
         return try kind.run(context)

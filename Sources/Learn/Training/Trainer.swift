@@ -131,8 +131,16 @@ public struct Trainer {
 
     /// Adds penalty gradients and clips; returns the penalty value added to the loss.
     private func applyRegularization(_ network: Network, mask: [Float]) -> Double {
-        let penaltyValue = mask.withUnsafeBufferPointer {
-            config.penalty.apply(parameters: UnsafeBufferPointer(network.parameters), gradients: network.gradients, mask: $0)
+        var penaltyValue = 0.0
+        if config.layerPenalties.isEmpty {
+            penaltyValue = mask.withUnsafeBufferPointer {
+                config.penalty.apply(parameters: UnsafeBufferPointer(network.parameters), gradients: network.gradients, mask: $0)
+            }
+        } else {
+            for entry in network.layout where entry.spec.role == .weight {
+                let penalty = config.layerPenalties[entry.layer] ?? config.penalty
+                penaltyValue += penalty.apply(parameters: UnsafeBufferPointer(network.parameters), gradients: network.gradients, range: entry.range)
+            }
         }
         if let limit = config.clipValue { GradientClipping.clipByValue(network.gradients, limit: limit) }
         if let limit = config.clipNorm { _ = GradientClipping.clipByGlobalNorm(network.gradients, maxNorm: limit) }

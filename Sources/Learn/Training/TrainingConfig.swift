@@ -46,6 +46,8 @@ public struct TrainingConfig: Sendable {
     public var schedule: any LearningRateSchedule
     /// Global L1/L2 penalty on weights (role `.weight`), added to the gradients.
     public var penalty: Penalty
+    /// Per-layer penalties that replace the global one for that layer's weights, by layer index.
+    public var layerPenalties: [Int: Penalty] = [:]
     /// Clip the global gradient norm to this value.
     public var clipNorm: Float?
     /// Clip each gradient element to ±this value.

@@ -11,6 +11,20 @@ enum NetworkBuilder {
         return sampleShape
     }
 
+    /// Per-layer penalties written on `sequential` dense/conv2d entries, by index in `layers(for:classes:)`.
+    static func layerPenalties(for model: [String: ParamValue]) throws -> [Int: Penalty] {
+        guard model["type"]?.stringValue == "sequential" else { return [:] }
+        var penalties: [Int: Penalty] = [:]
+        var index = 0
+        for entry in model["layers"]?.listValue?.compactMap(\.mapValue) ?? [] {
+            if entry["l1"] != nil || entry["l2"] != nil {
+                penalties[index] = Penalty(l1: Float(entry["l1"]?.doubleValue ?? 0), l2: Float(entry["l2"]?.doubleValue ?? 0))
+            }
+            index += try layer(entry).count
+        }
+        return penalties
+    }
+
     /// The layers (output layer included for `mlp`) and the weight initialiser.
     static func layers(for model: [String: ParamValue], classes: Int) throws -> ([any Layer], Initializer) {
         let initializer = Self.initializer(model["init"]?.stringValue ?? "xavier_uniform")

@@ -25,7 +25,8 @@ struct NetworkTraining {
         var initGenerator = context.generator("init")
         network.initialize(initializer, generator: &initGenerator)
 
-        let config = try TrainingSetup.config(context, classes: classes, labels: labels)
+        var config = try TrainingSetup.config(context, classes: classes, labels: labels)
+        config.layerPenalties = try NetworkBuilder.layerPenalties(for: model)
         let batch = max(1, min(config.batchSize, source.rows))
         let stepsPerEpoch = (source.rows + batch - 1) / batch
         let plannedRates = curve(config.schedule, epochs: config.epochs, stepsPerEpoch: stepsPerEpoch)

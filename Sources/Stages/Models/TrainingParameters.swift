@@ -18,6 +18,8 @@ enum TrainingParameters {
         UnionVariant("dense", fields: [
             ParamDecl("units", .int(min: 1), required: true, help: "Output width."),
             ParamDecl("activation", .choice(activations), help: "Activation applied after the layer."),
+            ParamDecl("l1", .number(min: 0), help: "L1 penalty on this layer's weights (replaces the stage's l1 and l2 here)."),
+            ParamDecl("l2", .number(min: 0), help: "L2 penalty on this layer's weights (replaces the stage's l1 and l2 here)."),
         ], primary: "units", help: "Fully connected layer: y = x·W + b."),
         UnionVariant("conv2d", fields: [
             ParamDecl("filters", .int(min: 1), required: true, help: "Output channels."),
@@ -26,6 +28,8 @@ enum TrainingParameters {
             ParamDecl("padding", .oneOf([.choice(["valid", "same"]), .int(min: 0)]), default: .string("valid"),
                       help: "'valid' (none), 'same' (keeps size at stride 1), or a number of zero rows/columns."),
             ParamDecl("activation", .choice(activations), help: "Activation applied after the layer."),
+            ParamDecl("l1", .number(min: 0), help: "L1 penalty on this layer's weights (replaces the stage's l1 and l2 here)."),
+            ParamDecl("l2", .number(min: 0), help: "L2 penalty on this layer's weights (replaces the stage's l1 and l2 here)."),
         ], primary: "filters", help: "2-D convolution (im2col + GEMM) over [channels, height, width] samples."),
         UnionVariant("max_pool", fields: [
             ParamDecl("size", kernel, default: .int(2), help: "Window size."),
