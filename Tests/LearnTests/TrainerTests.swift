@@ -86,6 +86,29 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(rescored.loss, best.value, accuracy: 1e-9)
     }
 
+    func testValidationMacroF1IsRecordedAndMatchesAnIndependentCount() throws {
+        let data = blobs(), validation = blobs(rows: 90, seed: 6)
+        let net = try network()
+        var trainer = Trainer(network: net, config: try config(epochs: 2), generator: SeededGenerator(seed: 3))
+        try trainer.run(network: net, training: data, validation: validation)
+        // Recount from predictions: per-class F1 = 2·TP / (2·TP + FP + FN), averaged over the 3 classes.
+        var x = [Float](repeating: 0, count: 90 * 6), y = [Int32](repeating: 0, count: 90)
+        let all = Array(0..<90)
+        try all.withUnsafeBufferPointer { i in try x.withUnsafeMutableBufferPointer { xp in try y.withUnsafeMutableBufferPointer { try validation.gather(i, x: xp.baseAddress!, labels: $0.baseAddress!) } } }
+        let logits = x.withUnsafeBufferPointer { net.predict($0, rows: 90) }
+        var tp = [0, 0, 0], fp = [0, 0, 0], fn = [0, 0, 0]
+        for r in 0..<90 {
+            let p = (0..<3).max { logits[r * 3 + $0] < logits[r * 3 + $1] }!
+            if p == Int(y[r]) { tp[p] += 1 } else { fp[p] += 1; fn[Int(y[r])] += 1 }
+        }
+        var f1Sum = 0.0
+        for c in 0..<3 {
+            let denominator = 2 * tp[c] + fp[c] + fn[c]
+            if denominator > 0 { f1Sum += Double(2 * tp[c]) / Double(denominator) }
+        }
+        XCTAssertEqual(trainer.state.history.last!.validationMacroF1!, f1Sum / 3, accuracy: 1e-12)
+    }
+
     func testValueLossesTrainOnOneHotTargets() throws {
         let net = try network()
         var cfg = try config(epochs: 12)

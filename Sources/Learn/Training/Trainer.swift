@@ -94,6 +94,7 @@ public struct Trainer {
                                             batchSize: max(batchSize, 256))
                 stats.validationLoss = scored.loss
                 stats.validationAccuracy = scored.accuracy
+                stats.validationMacroF1 = scored.macroF1
             }
             finishEpoch(stats, network: network)
             try checkpoint(state)
@@ -162,7 +163,7 @@ public struct Trainer {
 
     /// Mean loss (without penalties) and accuracy of `network` over `data`, in inference mode.
     public static func score(_ network: Network, on data: BatchSource, loss: any Loss, oneHotTargets: Bool = false,
-                             batchSize: Int) throws -> (loss: Double, accuracy: Double) {
+                             batchSize: Int) throws -> (loss: Double, accuracy: Double, macroF1: Double) {
         let width = network.outputShape.reduce(1, *)
         var x = [Float](repeating: 0, count: batchSize * data.columns)
         var y = [Int32](repeating: 0, count: batchSize)
@@ -170,6 +171,9 @@ public struct Trainer {
         var oneHot = [Float](repeating: 0, count: oneHotTargets ? batchSize * width : 0)
         var unused = SeededGenerator(seed: 0)
         var lossSum = 0.0, correct = 0
+        var predicted: [Int32] = [], actual: [Int32] = []
+        predicted.reserveCapacity(data.rows)
+        actual.reserveCapacity(data.rows)
         var lower = 0
         while lower < data.rows {
             let upper = min(data.rows, lower + batchSize), m = upper - lower
@@ -182,9 +186,17 @@ public struct Trainer {
             let output = x.withUnsafeBufferPointer { network.forward(UnsafeBufferPointer(rebasing: $0[0..<(m * data.columns)]), batch: m, mode: .inference, generator: &unused) }
             lossSum += Double(m) * evaluate(loss, output: output, labels: y, batch: m, width: width, oneHot: &oneHot, gradient: &gradient)
             correct += correctCount(output, labels: y, batch: m, width: width)
+            for row in 0..<m {
+                var best = 0
+                for c in 1..<max(1, width) where output[row * width + c] > output[row * width + best] { best = c }
+                predicted.append(width > 1 ? Int32(best) : (output[row] > 0 ? 1 : 0))
+                actual.append(y[row])
+            }
             lower = upper
         }
-        return (lossSum / Double(max(1, data.rows)), Double(correct) / Double(max(1, data.rows)))
+        let classes = max(width, 2, Int(actual.max() ?? 0) + 1)
+        let report = ClassificationReport(trueLabels: actual, predicted: predicted, classes: classes)
+        return (lossSum / Double(max(1, data.rows)), Double(correct) / Double(max(1, data.rows)), report.macroF1)
     }
 
     /// The loss of one batch with class targets, given to the loss as indices or (for losses on values,

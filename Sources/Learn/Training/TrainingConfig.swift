@@ -2,11 +2,12 @@
 public enum MonitoredMetric: String, Sendable, Equatable, Codable, CaseIterable {
     case validationLoss = "val_loss"
     case validationAccuracy = "val_accuracy"
+    case validationMacroF1 = "val_macro_f1"
     case trainLoss = "train_loss"
     case trainAccuracy = "train_accuracy"
 
     /// Whether larger values are better.
-    public var higherIsBetter: Bool { self == .validationAccuracy || self == .trainAccuracy }
+    public var higherIsBetter: Bool { self != .validationLoss && self != .trainLoss }
 }
 
 /// Early stopping: stop after `patience` epochs without an improvement larger than `minDelta`, and
@@ -91,16 +92,20 @@ public struct EpochStats: Sendable, Equatable, Codable {
     public var validationLoss: Double?
     /// Validation accuracy.
     public var validationAccuracy: Double?
+    /// Validation macro-averaged F1 (unweighted mean over classes).
+    public var validationMacroF1: Double?
     /// Learning rate at the epoch's last step.
     public var learningRate: Double
 
     /// Creates a record.
-    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double?, validationLoss: Double?, validationAccuracy: Double?, learningRate: Double) {
+    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double?, validationLoss: Double?, validationAccuracy: Double?,
+                validationMacroF1: Double? = nil, learningRate: Double) {
         self.epoch = epoch
         self.trainLoss = trainLoss
         self.trainAccuracy = trainAccuracy
         self.validationLoss = validationLoss
         self.validationAccuracy = validationAccuracy
+        self.validationMacroF1 = validationMacroF1
         self.learningRate = learningRate
     }
 
@@ -109,6 +114,7 @@ public struct EpochStats: Sendable, Equatable, Codable {
         switch metric {
         case .validationLoss: return validationLoss
         case .validationAccuracy: return validationAccuracy
+        case .validationMacroF1: return validationMacroF1
         case .trainLoss: return trainLoss
         case .trainAccuracy: return trainAccuracy
         }

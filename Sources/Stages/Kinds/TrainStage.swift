@@ -46,6 +46,11 @@ public struct TrainStage: StageKind {
             problems.append(KindProblem(.inputs, "with two dataset inputs one must be named 'train' (the other is the validation set); found \(keys.joined(separator: ", "))",
                                         hint: "name them: inputs: {train: split.train, validation: split.validation}"))
         }
+        if let monitor = context.params["early_stopping"]?.mapValue?["monitor"]?.stringValue, monitor.hasPrefix("val_"),
+           context.inputs.filter({ $0.type == .dataset }).count < 2 {
+            problems.append(KindProblem(.param("early_stopping"), "early_stopping monitors '\(monitor)' but the stage has no validation input",
+                                        hint: "add one: inputs: {train: split.train, validation: split.validation}, or monitor train_loss"))
+        }
         let family = context.params["model"]?.mapValue?["type"]?.stringValue
         let optimizer = context.params["optimizer"]?.mapValue?["type"]?.stringValue
         if family == "softmax_regression", let optimizer, !["sgd", "lbfgs"].contains(optimizer) {

@@ -98,7 +98,7 @@ final class ProgressMeter {
             epochSeconds.append(Date().timeIntervalSince(epochStart))
             var line = String(format: "epoch %d/%d loss %.4f acc %.4f", stats.epoch, epochs, stats.trainLoss, stats.trainAccuracy ?? .nan)
             if let loss = stats.validationLoss, let accuracy = stats.validationAccuracy {
-                line += String(format: " val_loss %.4f val_acc %.4f", loss, accuracy)
+                line += String(format: " val_loss %.4f val_acc %.4f val_f1 %.4f", loss, accuracy, stats.validationMacroF1 ?? .nan)
             }
             line += String(format: " lr %.3g (%.1f s)", stats.learningRate, epochSeconds.last!)
             context.report(.note(line))

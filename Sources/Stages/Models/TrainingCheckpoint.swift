@@ -91,6 +91,7 @@ enum HistoryTable {
         _ = try group.createDataset("train_accuracy", shape: [history.count], data: history.map { $0.trainAccuracy ?? .nan })
         _ = try group.createDataset("validation_loss", shape: [history.count], data: history.map { $0.validationLoss ?? .nan })
         _ = try group.createDataset("validation_accuracy", shape: [history.count], data: history.map { $0.validationAccuracy ?? .nan })
+        _ = try group.createDataset("validation_macro_f1", shape: [history.count], data: history.map { $0.validationMacroF1 ?? .nan })
         _ = try group.createDataset("learning_rate", shape: [history.count], data: history.map(\.learningRate))
     }
 
@@ -99,10 +100,12 @@ enum HistoryTable {
         let columns = try ["train_loss", "train_accuracy", "validation_loss", "validation_accuracy", "learning_rate"].map {
             try group.dataset($0).read(as: Double.self)
         }
+        let macroF1 = group.contains("validation_macro_f1") ? try group.dataset("validation_macro_f1").read(as: Double.self) : columns[0].map { _ in .nan }
         func optional(_ v: Double) -> Double? { v.isNaN ? nil : v }
         return epochs.indices.map { i in
             EpochStats(epoch: Int(epochs[i]), trainLoss: columns[0][i], trainAccuracy: optional(columns[1][i]),
-                       validationLoss: optional(columns[2][i]), validationAccuracy: optional(columns[3][i]), learningRate: columns[4][i])
+                       validationLoss: optional(columns[2][i]), validationAccuracy: optional(columns[3][i]),
+                       validationMacroF1: optional(macroF1[i]), learningRate: columns[4][i])
         }
     }
 }

@@ -146,7 +146,8 @@ enum TrainingParameters {
 
     /// `early_stopping:`.
     static let earlyStopping: ParamType = .object([
-        ParamDecl("monitor", .choice(["val_loss", "val_accuracy", "train_loss", "train_accuracy"]), default: .string("val_loss"), help: "Metric to watch."),
+        ParamDecl("monitor", .choice(["val_loss", "val_accuracy", "val_macro_f1", "train_loss", "train_accuracy"]), default: .string("val_loss"),
+                  help: "Metric to watch (validation metrics need a validation input)."),
         ParamDecl("patience", .int(min: 1), default: .int(5), help: "Epochs without improvement before stopping."),
         number("min_delta", 0, "Smallest change that counts as an improvement."),
         ParamDecl("restore_best", .bool, default: .bool(true), help: "End with the best epoch's weights."),
