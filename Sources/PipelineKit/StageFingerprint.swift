@@ -7,7 +7,7 @@ import PipelineStore
 enum StageFingerprint {
     /// Fingerprint inputs for `node`, given the content hash of each bound input by key.
     static func inputs(for node: StageNode, seed: UInt64, inputHashes: [String: String], baseDirectory: String) throws -> FingerprintInputs {
-        FingerprintInputs(kind: node.spec.kind, kindVersion: node.signature.version, params: node.spec.params, seed: seed,
+        FingerprintInputs(stage: node.name, kind: node.spec.kind, kindVersion: node.signature.version, params: node.spec.params, seed: seed,
                           inputs: inputHashes, files: try fileHashes(for: node, baseDirectory: baseDirectory))
     }
 

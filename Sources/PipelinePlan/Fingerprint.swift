@@ -9,6 +9,9 @@ public struct FingerprintInputs: Sendable, Equatable {
     /// Cache layout version of the tool; bumping it invalidates every cached result.
     public static let storeFormatVersion = 1
 
+    /// The stage's name: it seeds the stage's random stream and is stamped into its artifacts, so two
+    /// stages with the same kind, parameters and inputs still compute different things.
+    public let stage: String
     /// The stage kind.
     public let kind: String
     /// The kind's implementation version.
@@ -23,8 +26,9 @@ public struct FingerprintInputs: Sendable, Equatable {
     public let files: [String: String]
 
     /// Creates fingerprint inputs.
-    public init(kind: String, kindVersion: Int, params: [String: ParamValue], seed: UInt64,
+    public init(stage: String, kind: String, kindVersion: Int, params: [String: ParamValue], seed: UInt64,
                 inputs: [String: String], files: [String: String]) {
+        self.stage = stage
         self.kind = kind
         self.kindVersion = kindVersion
         self.params = params
@@ -38,6 +42,7 @@ public struct FingerprintInputs: Sendable, Equatable {
         let value = ParamValue.map([
             "format": .int(Self.storeFormatVersion),
             "kind": .string(kind),
+            "stage": .string(stage),
             "kind_version": .int(kindVersion),
             "params": .map(params),
             "seed": .string(String(seed)),

@@ -24,21 +24,21 @@ final class FingerprintTests: XCTestCase {
     private func fingerprint(_ text: String, inputs: [String: String] = ["src": "aa11"], files: [String: String] = [:]) throws -> String {
         let parsed = try spec(text)
         let stage = try XCTUnwrap(parsed.stage("m"))
-        return FingerprintInputs(kind: stage.kind, kindVersion: Kinds.fit.version, params: stage.params, seed: parsed.seed,
+        return FingerprintInputs(stage: "m", kind: stage.kind, kindVersion: Kinds.fit.version, params: stage.params, seed: parsed.seed,
                                  inputs: inputs, files: files).fingerprint
     }
 
     func testCanonicalTextIsSortedCompactJSON() {
-        let inputs = FingerprintInputs(kind: "fit", kindVersion: 3, params: ["optimizer": .string("sgd"), "lr": .double(0.5), "epochs": .int(2)],
+        let inputs = FingerprintInputs(stage: "m", kind: "fit", kindVersion: 3, params: ["optimizer": .string("sgd"), "lr": .double(0.5), "epochs": .int(2)],
                                        seed: 7, inputs: ["train": "ab12"], files: ["file": "f00d"])
         XCTAssertEqual(inputs.canonicalText,
-                       #"{"files":{"file":"f00d"},"format":1,"inputs":{"train":"ab12"},"kind":"fit","kind_version":3,"params":{"epochs":2,"lr":0.5,"optimizer":"sgd"},"seed":"7"}"#)
+                       #"{"files":{"file":"f00d"},"format":1,"inputs":{"train":"ab12"},"kind":"fit","kind_version":3,"params":{"epochs":2,"lr":0.5,"optimizer":"sgd"},"seed":"7","stage":"m"}"#)
         // sha256 of the text above, computed with coreutils' sha256sum.
-        XCTAssertEqual(inputs.fingerprint, "ea61aa953935f97ea3ffd6a2688a35d61c37ac9aa5403d827c050b7afd7d5394")
+        XCTAssertEqual(inputs.fingerprint, "9a5adb327e92b75208e46fed9dd4752020eb98693f7af1818d4cc3f896a97bc0")
     }
 
     func testSeedIsWrittenAsAStringSoItSurvivesBeyondInt64() {
-        let inputs = FingerprintInputs(kind: "k", kindVersion: 1, params: [:], seed: UInt64.max, inputs: [:], files: [:])
+        let inputs = FingerprintInputs(stage: "m", kind: "k", kindVersion: 1, params: [:], seed: UInt64.max, inputs: [:], files: [:])
         XCTAssertTrue(inputs.canonicalText.contains(#""seed":"18446744073709551615""#), inputs.canonicalText)
     }
 
@@ -151,9 +151,11 @@ final class FingerprintTests: XCTestCase {
     }
 
     func testKindAndKindVersionAreInIt() {
-        let a = FingerprintInputs(kind: "fit", kindVersion: 1, params: [:], seed: 0, inputs: [:], files: [:])
-        let b = FingerprintInputs(kind: "fit", kindVersion: 2, params: [:], seed: 0, inputs: [:], files: [:])
-        let c = FingerprintInputs(kind: "fot", kindVersion: 1, params: [:], seed: 0, inputs: [:], files: [:])
+        let a = FingerprintInputs(stage: "m", kind: "fit", kindVersion: 1, params: [:], seed: 0, inputs: [:], files: [:])
+        let renamed = FingerprintInputs(stage: "n", kind: "fit", kindVersion: 1, params: [:], seed: 0, inputs: [:], files: [:])
+        XCTAssertNotEqual(a.fingerprint, renamed.fingerprint, "the stage name seeds its random stream, so it is part of the key")
+        let b = FingerprintInputs(stage: "m", kind: "fit", kindVersion: 2, params: [:], seed: 0, inputs: [:], files: [:])
+        let c = FingerprintInputs(stage: "m", kind: "fot", kindVersion: 1, params: [:], seed: 0, inputs: [:], files: [:])
         XCTAssertNotEqual(a.fingerprint, b.fingerprint)
         XCTAssertNotEqual(a.fingerprint, c.fingerprint)
         XCTAssertEqual(a.fingerprint.count, 64)
@@ -162,8 +164,8 @@ final class FingerprintTests: XCTestCase {
 
     func testIntAndDoubleParamsAreDistinguished() {
         // Nothing converts them silently: a kind declaring an int and one declaring a number see different values.
-        let i = FingerprintInputs(kind: "k", kindVersion: 1, params: ["p": .int(1)], seed: 0, inputs: [:], files: [:])
-        let d = FingerprintInputs(kind: "k", kindVersion: 1, params: ["p": .double(1)], seed: 0, inputs: [:], files: [:])
+        let i = FingerprintInputs(stage: "m", kind: "k", kindVersion: 1, params: ["p": .int(1)], seed: 0, inputs: [:], files: [:])
+        let d = FingerprintInputs(stage: "m", kind: "k", kindVersion: 1, params: ["p": .double(1)], seed: 0, inputs: [:], files: [:])
         XCTAssertNotEqual(i.fingerprint, d.fingerprint)
     }
 }

@@ -10,7 +10,7 @@ final class StalenessTests: XCTestCase {
 
     private func current(params: [String: ParamValue]? = nil, seed: UInt64 = 7, inputs: [String: String]? = nil,
                          files: [String: String]? = nil, kindVersion: Int = 1) -> FingerprintInputs {
-        FingerprintInputs(kind: "fit", kindVersion: kindVersion, params: params ?? self.params, seed: seed,
+        FingerprintInputs(stage: "m", kind: "fit", kindVersion: kindVersion, params: params ?? self.params, seed: seed,
                           inputs: inputs ?? inputHashes, files: files ?? fileHashes)
     }
 
