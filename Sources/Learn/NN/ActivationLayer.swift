@@ -34,7 +34,7 @@ public enum Activation: String, Sendable, Equatable, CaseIterable {
 /// Forward remembers `x` and `y` (valid until backward, by the `Layer` contract); backward computes
 /// `dx = dy · f′(x)` (softmax: `dx = y ⊙ (dy − Σ dy·y)` per row). At the kinks (relu, leaky relu, elu at 0)
 /// the derivative of the left side is used.
-public final class ActivationLayer: Layer {
+public final class ActivationLayer: ParameterFreeLayer {
     /// The function.
     public let function: Activation
     /// α for leaky ReLU and ELU; nil for the other functions.
@@ -68,16 +68,6 @@ public final class ActivationLayer: Layer {
         rowLength = inputShape.last!
         return inputShape
     }
-
-    /// None.
-    public var parameters: [ParameterSpec] { [] }
-    /// None.
-    public var state: [ParameterSpec] { [] }
-    /// Nothing to bind.
-    public func bind(parameters: [UnsafeMutableBufferPointer<Float>], gradients: [UnsafeMutableBufferPointer<Float>],
-                     state: [UnsafeMutableBufferPointer<Float>]) {}
-    /// Nothing to initialize.
-    public func initialize(_ initializer: Initializer, generator: inout SeededGenerator) {}
 
     /// `y = f(x)`.
     public func forward(_ x: UnsafeBufferPointer<Float>, batch: Int, into y: UnsafeMutableBufferPointer<Float>, mode: Mode,

@@ -4,7 +4,7 @@
 ///
 /// Output `[C, ⌊(H − kh)/sh⌋ + 1, ⌊(W − kw)/sw⌋ + 1]`; every output is the mean of its `kh·kw` inputs, and
 /// backward spreads `dy / (kh·kw)` back over the window (overlapping windows accumulate).
-public final class AvgPool2DLayer: Layer {
+public final class AvgPool2DLayer: ParameterFreeLayer {
     /// Window (height, width).
     public let size: (height: Int, width: Int)
     /// Stride (height, width).
@@ -37,16 +37,6 @@ public final class AvgPool2DLayer: Layer {
         (c, h, w, oh, ow) = try buildPool(kind: kind, inputShape: inputShape, size: size, stride: stride)
         return [c, oh, ow]
     }
-
-    /// None.
-    public var parameters: [ParameterSpec] { [] }
-    /// None.
-    public var state: [ParameterSpec] { [] }
-    /// Nothing to bind.
-    public func bind(parameters: [UnsafeMutableBufferPointer<Float>], gradients: [UnsafeMutableBufferPointer<Float>],
-                     state: [UnsafeMutableBufferPointer<Float>]) {}
-    /// Nothing to initialize.
-    public func initialize(_ initializer: Initializer, generator: inout SeededGenerator) {}
 
     /// Window means.
     public func forward(_ x: UnsafeBufferPointer<Float>, batch: Int, into y: UnsafeMutableBufferPointer<Float>, mode: Mode,

@@ -7,7 +7,7 @@
 /// element survives with probability `1 − rate` and the expected output equals the input. The mask (and so
 /// the output) is a pure function of the generator's state. Inference: the identity, with no draws.
 /// With `rate == 0` training is the identity too and draws nothing.
-public final class DropoutLayer: Layer {
+public final class DropoutLayer: ParameterFreeLayer {
     /// Probability of dropping an element, in `[0, 1)`.
     public let rate: Double
 
@@ -34,16 +34,6 @@ public final class DropoutLayer: Layer {
         count = inputShape.reduce(1, *)
         return inputShape
     }
-
-    /// None.
-    public var parameters: [ParameterSpec] { [] }
-    /// None.
-    public var state: [ParameterSpec] { [] }
-    /// Nothing to bind.
-    public func bind(parameters: [UnsafeMutableBufferPointer<Float>], gradients: [UnsafeMutableBufferPointer<Float>],
-                     state: [UnsafeMutableBufferPointer<Float>]) {}
-    /// Nothing to initialize.
-    public func initialize(_ initializer: Initializer, generator: inout SeededGenerator) {}
 
     /// Training: `y = x · mask` with mask ∈ {0, 1/(1−rate)}; inference: `y = x`.
     public func forward(_ x: UnsafeBufferPointer<Float>, batch: Int, into y: UnsafeMutableBufferPointer<Float>, mode: Mode,

@@ -1,7 +1,7 @@
 // Reshape of every sample to one dimension.
 
 /// Flattens each sample to `[∏ shape]` (row-major, so the data are copied unchanged).
-public final class FlattenLayer: Layer {
+public final class FlattenLayer: ParameterFreeLayer {
     private var count = 0
 
     /// Creates a flatten layer.
@@ -20,16 +20,6 @@ public final class FlattenLayer: Layer {
         count = inputShape.reduce(1, *)
         return [count]
     }
-
-    /// None.
-    public var parameters: [ParameterSpec] { [] }
-    /// None.
-    public var state: [ParameterSpec] { [] }
-    /// Nothing to bind.
-    public func bind(parameters: [UnsafeMutableBufferPointer<Float>], gradients: [UnsafeMutableBufferPointer<Float>],
-                     state: [UnsafeMutableBufferPointer<Float>]) {}
-    /// Nothing to initialize.
-    public func initialize(_ initializer: Initializer, generator: inout SeededGenerator) {}
 
     /// Copies `x` to `y`.
     public func forward(_ x: UnsafeBufferPointer<Float>, batch: Int, into y: UnsafeMutableBufferPointer<Float>, mode: Mode,

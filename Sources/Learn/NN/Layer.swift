@@ -85,3 +85,19 @@ public enum LayerValue: Sendable, Equatable, Codable {
     case string(String)
     case ints([Int])
 }
+
+/// A layer with no parameters and no state (pooling, flatten, dropout, activations): the protocol's
+/// parameter plumbing is empty, once, here.
+public protocol ParameterFreeLayer: Layer {}
+
+extension ParameterFreeLayer {
+    /// None.
+    public var parameters: [ParameterSpec] { [] }
+    /// None.
+    public var state: [ParameterSpec] { [] }
+    /// Nothing to bind.
+    public func bind(parameters: [UnsafeMutableBufferPointer<Float>], gradients: [UnsafeMutableBufferPointer<Float>],
+                     state: [UnsafeMutableBufferPointer<Float>]) {}
+    /// Nothing to initialize.
+    public func initialize(_ initializer: Initializer, generator: inout SeededGenerator) {}
+}

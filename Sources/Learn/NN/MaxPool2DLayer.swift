@@ -23,7 +23,7 @@ func buildPool(kind: String, inputShape: [Int], size: (height: Int, width: Int),
 ///
 /// Output `[C, ⌊(H − kh)/sh⌋ + 1, ⌊(W − kw)/sw⌋ + 1]`. Ties go to the first maximum in row-major window
 /// order; backward routes each output gradient to that element (overlapping windows accumulate).
-public final class MaxPool2DLayer: Layer {
+public final class MaxPool2DLayer: ParameterFreeLayer {
     /// Window (height, width).
     public let size: (height: Int, width: Int)
     /// Stride (height, width).
@@ -58,16 +58,6 @@ public final class MaxPool2DLayer: Layer {
         (c, h, w, oh, ow) = try buildPool(kind: kind, inputShape: inputShape, size: size, stride: stride)
         return [c, oh, ow]
     }
-
-    /// None.
-    public var parameters: [ParameterSpec] { [] }
-    /// None.
-    public var state: [ParameterSpec] { [] }
-    /// Nothing to bind.
-    public func bind(parameters: [UnsafeMutableBufferPointer<Float>], gradients: [UnsafeMutableBufferPointer<Float>],
-                     state: [UnsafeMutableBufferPointer<Float>]) {}
-    /// Nothing to initialize.
-    public func initialize(_ initializer: Initializer, generator: inout SeededGenerator) {}
 
     /// Window maxima; remembers each argmax (index into the batch input).
     public func forward(_ x: UnsafeBufferPointer<Float>, batch: Int, into y: UnsafeMutableBufferPointer<Float>, mode: Mode,
