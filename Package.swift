@@ -39,7 +39,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "pipeline", dependencies: [
-            "PipelineKit", "PipelineSpec", "Stages", "Learn",
+            "PipelineKit", "PipelinePlan", "PipelineSpec", "Stages", "Learn",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

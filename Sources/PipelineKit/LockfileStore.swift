@@ -13,11 +13,16 @@ public enum LockfileStore {
             return Lockfile(pipeline: pipeline)
         }
         do {
-            return try YAMLDecoder().decode(Lockfile.self, from: text)
+            return try decode(text)
         } catch {
             warn("ignoring unreadable lockfile \(path): \(error)")
             return Lockfile(pipeline: pipeline)
         }
+    }
+
+    /// Parses lockfile text.
+    public static func decode(_ text: String) throws -> Lockfile {
+        try YAMLDecoder().decode(Lockfile.self, from: text)
     }
 
     /// The YAML text of a lockfile: sorted keys, readable numbers, the same bytes for the same content.

@@ -97,6 +97,45 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(wrong.stderr.contains("'data' is a load stage; curves belong to train stages"), wrong.stderr)
     }
 
+    func testDiffAgainstTheCommittedLockfileAndMetricsSideBySide() throws {
+        func git(_ arguments: String...) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"] + arguments
+            process.currentDirectoryURL = URL(fileURLWithPath: scratch.path)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 0, "git \(arguments)")
+        }
+        XCTAssertEqual(try CLI.run(["run", "ok.yaml"], in: scratch.path).status, 0)
+        try git("init", "-q")
+        try git("add", "ok.yaml", "ok.lock", "data.csv")
+        try git("commit", "-q", "-m", "baseline")
+
+        let yaml = try String(contentsOfFile: scratch.path + "/ok.yaml", encoding: .utf8)
+        try scratch.write("ok.yaml", yaml.replacingOccurrences(of: "epochs: 20}", with: "epochs: 3}"))
+        XCTAssertEqual(try CLI.run(["run", "ok.yaml"], in: scratch.path).status, 0)
+        let diff = try CLI.run(["diff", "ok.yaml"], in: scratch.path)
+        XCTAssertEqual(diff.status, 0, diff.stderr)
+        XCTAssertTrue(diff.stdout.contains("  train  epochs  20    3"), diff.stdout)
+        XCTAssertTrue(diff.stdout.contains("  evaluate  accuracy"), diff.stdout)
+        let json = try CLI.run(["diff", "ok.yaml", "HEAD", "--json"], in: scratch.path)
+        let parsed = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual((parsed["params"] as! [[String: Any]]).first?["param"] as? String, "epochs")
+        let unknown = try CLI.run(["diff", "ok.yaml", "no-such-rev"], in: scratch.path)
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stderr.contains("git cannot resolve revision 'no-such-rev'"), unknown.stderr)
+
+        try scratch.write("other.yaml", yaml.replacingOccurrences(of: "name: ok", with: "name: other"))
+        XCTAssertEqual(try CLI.run(["run", "other.yaml"], in: scratch.path).status, 0)
+        let metrics = try CLI.run(["metrics", "ok.yaml", "other.yaml"], in: scratch.path)
+        XCTAssertTrue(metrics.stdout.hasPrefix("  metric"), metrics.stdout)
+        XCTAssertTrue(metrics.stdout.contains("ok") && metrics.stdout.contains("other"), metrics.stdout)
+        XCTAssertTrue(metrics.stdout.contains("evaluate.accuracy"), metrics.stdout)
+    }
+
     func testFailingStageExitsWith1() throws {
         try scratch.write("fail.yaml", """
         pipeline: 1
