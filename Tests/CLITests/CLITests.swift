@@ -287,7 +287,7 @@ final class CLITests: XCTestCase {
         import json, sys, glob, yaml, jsonschema
         schema = json.load(open(sys.argv[1]))
         jsonschema.Draft202012Validator.check_schema(schema)
-        files = sorted(glob.glob(sys.argv[2] + "/*.yaml"))
+        files = sorted(glob.glob(sys.argv[2] + "/**/*.yaml", recursive=True))
         assert files, "no pipelines found"
         for f in files:
             jsonschema.validate(yaml.safe_load(open(f)), schema, cls=jsonschema.Draft202012Validator)
