@@ -1,10 +1,10 @@
 import PipelineStore
 
-/// A dataset artifact in memory: a feature matrix (one row per sample), optional integer labels, and the
-/// names that travel with it.
+/// A dataset artifact in memory: a feature matrix (one row per sample), optional integer labels (classification)
+/// or float targets (regression), and the names that travel with it.
 ///
 /// On disk (HDF5): `/features` (uint8 or float32, shape `[rows] + sampleShape`), optional `/labels`
-/// (int32, `[rows]`), and root attributes `artifact = "dataset"`, `rows`, `sample_shape`,
+/// (int32, `[rows]`), optional `/targets` (float32, `[rows]`), and root attributes `artifact = "dataset"`, `rows`, `sample_shape`,
 /// `class_names`, `feature_names`, plus provenance.
 public struct Dataset: Sendable, Equatable {
     /// The feature values, row-major; uint8 stays uint8 until a stage needs floats.
@@ -33,17 +33,25 @@ public struct Dataset: Sendable, Equatable {
     public var classNames: [String]
     /// Names of the columns, when tabular.
     public var featureNames: [String]
+    /// Real-valued target per sample (regression), when present.
+    public var targets: [Float]?
+    /// Name of the target column, when `targets` is present.
+    public var targetName: String?
 
     /// Creates a dataset; `features.count` must equal `rows × product(sampleShape)`.
-    public init(features: Features, rows: Int, sampleShape: [Int], labels: [Int32]?, classNames: [String], featureNames: [String]) {
+    public init(features: Features, rows: Int, sampleShape: [Int], labels: [Int32]?, classNames: [String], featureNames: [String],
+                targets: [Float]? = nil, targetName: String? = nil) {
         precondition(features.count == rows * sampleShape.reduce(1, *), "feature count does not match rows × sample shape")
         precondition(labels.map { $0.count == rows } ?? true, "label count does not match rows")
+        precondition(targets.map { $0.count == rows } ?? true, "target count does not match rows")
         self.features = features
         self.rows = rows
         self.sampleShape = sampleShape
         self.labels = labels
         self.classNames = classNames
         self.featureNames = featureNames
+        self.targets = targets
+        self.targetName = targetName
     }
 
     /// Values per sample.
@@ -88,7 +96,8 @@ public struct Dataset: Sendable, Equatable {
         case .float32(let v): features = .float32(gather(v))
         }
         return Dataset(features: features, rows: indices.count, sampleShape: sampleShape,
-                       labels: labels.map { l in indices.map { l[$0] } }, classNames: classNames, featureNames: featureNames)
+                       labels: labels.map { l in indices.map { l[$0] } }, classNames: classNames, featureNames: featureNames,
+                       targets: targets.map { t in indices.map { t[$0] } }, targetName: targetName)
     }
 }
 
@@ -112,6 +121,11 @@ extension Dataset {
         if let labels {
             let dataset = try root.createDataset("labels", shape: [rows], data: labels)
             try dataset.setAttribute("meaning", .string("class index per row of /features; names in the root attribute class_names"))
+        }
+        if let targets {
+            let dataset = try root.createDataset("targets", shape: [rows], data: targets)
+            try dataset.setAttribute("meaning", .string("real-valued regression target per row of /features"))
+            if let targetName { try dataset.setAttribute("name", .string(targetName)) }
         }
         try root.setAttribute("artifact", .string("dataset"))
         try root.setAttribute("rows", .int(Int64(rows)))
@@ -137,8 +151,16 @@ extension Dataset {
             ? .uint8(try featuresSet.read(as: UInt8.self))
             : .float32(try featuresSet.read(as: Float.self))
         let labels = root.contains("labels") ? try root.dataset("labels").read(as: Int32.self) : nil
+        var targets: [Float]?
+        var targetName: String?
+        if root.contains("targets") {
+            let dataset = try root.dataset("targets")
+            targets = try dataset.read(as: Float.self)
+            targetName = try dataset.attribute("name")?.stringValue
+        }
         return Dataset(features: features, rows: rows, sampleShape: Array(shape.dropFirst()), labels: labels,
-                       classNames: try root.stringList("class_names"), featureNames: try root.stringList("feature_names"))
+                       classNames: try root.stringList("class_names"), featureNames: try root.stringList("feature_names"),
+                       targets: targets, targetName: targetName)
     }
 }
 

@@ -52,6 +52,9 @@ public struct TrainStage: StageKind {
                                         hint: "add one: inputs: {train: split.train, validation: split.validation}, or monitor train_loss"))
         }
         let family = context.params["model"]?.mapValue?["type"]?.stringValue
+        if let family, let plugIn = ModelFamilyCatalog.builtIn.family(family) {
+            return problems + FamilyTraining.check(plugIn, context)
+        }
         let optimizer = context.params["optimizer"]?.mapValue?["type"]?.stringValue
         if family == "softmax_regression", let optimizer, !["sgd", "lbfgs"].contains(optimizer) {
             problems.append(KindProblem(.param("optimizer"), "softmax_regression trains with 'lbfgs' or 'sgd', found '\(optimizer)'"))
@@ -63,6 +66,9 @@ public struct TrainStage: StageKind {
     }
 
     public func run(_ context: StageContext) throws -> StageResult {
+        if let family = context.param("model").mapValue?["type"]?.stringValue, let plugIn = ModelFamilyCatalog.builtIn.family(family) {
+            return try FamilyTraining.run(plugIn, context)
+        }
         let datasets = context.inputs(of: .dataset)
         let trainEntry = datasets.count == 1 ? datasets[0] : datasets.first { $0.key == "train" }!
         let validationEntry = datasets.first { $0.key != trainEntry.key }

@@ -1,19 +1,44 @@
 import Learn
 import PipelineStore
 
-/// A trained classifier as stored in a model artifact; new model families add a case here and a
-/// reader/writer, and every consumer (evaluate, later search and compression) works through this type.
+/// A trained model as stored in a model artifact. Networks and softmax regression are built in; every
+/// other family plugs in through `ModelFamily` / `FittedModel` (case `fitted`), so consumers (evaluate,
+/// search, compression) work through this type without knowing the family.
 public enum ModelArtifact: Sendable {
     /// Multinomial logistic regression.
     case softmaxRegression(SoftmaxRegressionModel)
     /// A neural network (mlp or sequential) producing logits.
     case network(NetworkSnapshot)
+    /// A model of a plug-in family from `ModelFamilyCatalog`.
+    case fitted(any FittedModel)
 
-    /// Class probabilities, `rows × classes`, row-major.
-    public func predictProbabilities(_ x: [Float], rows: Int) throws -> [Float] {
+    /// Classification: class probabilities, `rows × classes`, row-major. Regression: one value per row.
+    public func predict(_ x: [Float], rows: Int) throws -> [Float] {
         switch self {
         case .softmaxRegression(let m): return m.predictProbabilities(x, rows: rows)
         case .network(let n): return try n.predictProbabilities(x, rows: rows)
+        case .fitted(let m): return try x.withUnsafeBufferPointer { try m.predict($0, rows: rows) }
+        }
+    }
+
+    /// Class probabilities, `rows × classes`, row-major (classification models).
+    public func predictProbabilities(_ x: [Float], rows: Int) throws -> [Float] {
+        guard task == .classification else { throw StageError("a \(family) regression model predicts values, not class probabilities") }
+        return try predict(x, rows: rows)
+    }
+
+    /// Classification or regression.
+    public var task: ModelTask {
+        if case .fitted(let m) = self { return m.task }
+        return .classification
+    }
+
+    /// The family name written in YAML and in the artifact.
+    public var family: String {
+        switch self {
+        case .softmaxRegression: return "softmax_regression"
+        case .network: return "network"
+        case .fitted(let m): return m.family
         }
     }
 
@@ -22,14 +47,16 @@ public enum ModelArtifact: Sendable {
         switch self {
         case .softmaxRegression(let m): return m.features
         case .network(let n): return n.inputShape.reduce(1, *)
+        case .fitted(let m): return m.features
         }
     }
 
-    /// Number of classes.
+    /// Number of classes (1 for regression).
     public var classes: Int {
         switch self {
         case .softmaxRegression(let m): return m.classes
         case .network(let n): return n.outputShape.reduce(1, *)
+        case .fitted(let m): return m.outputs
         }
     }
 }
@@ -83,6 +110,12 @@ public struct StoredModel: Sendable {
             try root.setAttribute("features", .int(Int64(n.inputShape.reduce(1, *))))
             try root.setAttribute("parameters", .int(Int64(n.parameterCount)))
             try n.write(to: root)
+        case .fitted(let m):
+            try root.setAttribute("model", .string(m.family))
+            try root.setAttribute("task", .string(m.task.rawValue))
+            try root.setAttribute("classes", .int(Int64(m.outputs)))
+            try root.setAttribute("features", .int(Int64(m.features)))
+            try m.write(to: root)
         }
         let historyGroup = try root.createGroup("history")
         try HistoryTable.write(history, to: historyGroup)
@@ -95,8 +128,8 @@ public struct StoredModel: Sendable {
         try file.close()
     }
 
-    /// Reads a model artifact, dispatching on its `model` attribute.
-    public static func read(from path: String) throws -> StoredModel {
+    /// Reads a model artifact, dispatching on its `model` attribute (plug-in families through `catalog`).
+    public static func read(from path: String, catalog: ModelFamilyCatalog = .builtIn) throws -> StoredModel {
         let file = try ArtifactFile.open(path, type: "model", requirement: "an HDF5 file with a model family attribute")
         defer { try? file.close() }
         let root = file.root
@@ -120,7 +153,8 @@ public struct StoredModel: Sendable {
             return StoredModel(model: .network(try NetworkSnapshot.read(from: root)), classNames: classNames, sampleShape: sampleShape,
                                history: history, schedule: schedule)
         default:
-            throw StageError("'\(path)': unknown model family '\(family)'")
+            guard let plugIn = catalog.family(family) else { throw StageError("'\(path)': unknown model family '\(family)'") }
+            return StoredModel(model: .fitted(try plugIn.read(from: root)), classNames: classNames, sampleShape: sampleShape, history: history)
         }
     }
 }

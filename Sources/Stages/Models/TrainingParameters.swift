@@ -51,8 +51,11 @@ enum TrainingParameters {
         ], primary: "function", help: "Element-wise activation."),
     ])
 
-    /// `model:`.
-    static let model: ParamType = .union(discriminator: "type", variants: [
+    /// `model:`: the built-in network families plus every plug-in family of `ModelFamilyCatalog.builtIn`.
+    static let model: ParamType = .union(discriminator: "type", variants: networkFamilies + ModelFamilyCatalog.builtIn.declarations)
+
+    /// Families trained by the network engine (and softmax regression's L-BFGS/SGD).
+    static let networkFamilies: [UnionVariant] = [
         UnionVariant("softmax_regression", help: "Multinomial logistic regression (L-BFGS or SGD)."),
         UnionVariant("mlp", fields: [
             ParamDecl("layers", .list(of: .int(min: 1)), default: .list([.int(100)]), help: "Hidden layer widths."),
@@ -65,7 +68,7 @@ enum TrainingParameters {
             ParamDecl("layers", .list(of: layer, minCount: 1), required: true, help: "Layers in order; the last must output one value per class."),
             ParamDecl("init", .choice(initializers), default: .string("he_uniform"), help: "Weight initialiser."),
         ], help: "Any stack of layers (e.g. LeNet-5)."),
-    ])
+    ]
 
     static func weightDecay(_ value: Double = 0) -> ParamDecl {
         number("weight_decay", value, "L2 weight decay (decoupled for adamw, added to the gradient otherwise).")
