@@ -27,4 +27,24 @@ public enum HDF5AttributeValue: Sendable, Equatable {
         default: return nil
         }
     }
+
+    /// The doubles, if this is `.doubles` or `.ints` (converted), or a scalar number as a one-element list.
+    public var doublesValue: [Double]? {
+        switch self {
+        case .doubles(let values): return values
+        case .ints(let values): return values.map(Double.init)
+        case .double(let value): return [value]
+        case .int(let value): return [Double(value)]
+        default: return nil
+        }
+    }
+
+    /// The integers, if this is `.ints`, or a scalar integer as a one-element list.
+    public var intsValue: [Int64]? {
+        switch self {
+        case .ints(let values): return values
+        case .int(let value): return [value]
+        default: return nil
+        }
+    }
 }
