@@ -14,9 +14,13 @@ run: build
 test: setup
 	scripts/test.sh
 
-# The training engine against scikit-learn in one run (release build; takes a few minutes).
+# Every benchmark against its peer, in one run (release build; takes a while). `make bench-NAME` runs
+# one of scripts/bench/NAME.sh, e.g. `make bench-training`.
 bench:
 	scripts/bench.sh
+
+bench-%:
+	scripts/bench.sh $*
 
 # Regenerates the committed JSON Schema from the stage catalogue (a test checks they agree).
 schema:
