@@ -24,6 +24,7 @@ final class StageConformanceTests: XCTestCase {
         "load": "kind: load\n    path: blobs.csv\n    label: species",
         "split": "kind: split\n    inputs: [data]",
         "scale": "kind: scale\n    inputs: {train: split.train, validation: split.validation}",
+        "preprocess": "kind: preprocess\n    inputs: {train: split.train, validation: split.validation}\n    steps: [{type: standard}, {type: minmax, feature_range: [-1, 1]}]",
         "train": "kind: train\n    inputs: [scale.train, scale.validation]\n    model: {type: mlp, layers: [8]}\n    epochs: 2",
         "evaluate": "kind: evaluate\n    inputs: {model: subject.model, test: scale.validation}",
         "shell": "kind: shell\n    command: sh script.sh\n    deps: [script.sh]\n    outs: [copy.csv]",
