@@ -93,20 +93,48 @@ extension GaussianProcess {
             let inv = Foundation.exp(-t[1 + c])
             for i in 0..<n { z[i * d + c] *= inv }
         }
-        var l = kernelMatrix(z, n: n, d: d, amplitude: amp, diagonal: prior.minNoise + noiseExp)
+        // Pairwise √5·r and e^{−√5 r} once; the kernel and every gradient term reuse them.
+        var sq = [Double](repeating: 0, count: n * n)
+        var ex = [Double](repeating: 0, count: n * n)
+        var l = [Double](repeating: 0, count: n * n)
+        let s5 = 5.0.squareRoot()
+        z.withUnsafeBufferPointer { Z in
+            sq.withUnsafeMutableBufferPointer { S in
+                ex.withUnsafeMutableBufferPointer { E in
+                    l.withUnsafeMutableBufferPointer { K in
+                        for i in 0..<n {
+                            K[i * n + i] = amp + prior.minNoise + noiseExp
+                            for j in 0..<i {
+                                var r2 = 0.0
+                                for c in 0..<d {
+                                    let u = Z[i * d + c] - Z[j * d + c]
+                                    r2 += u * u
+                                }
+                                let s = s5 * r2.squareRoot()
+                                let e = Foundation.exp(-s)
+                                S[i * n + j] = s
+                                E[i * n + j] = e
+                                K[i * n + j] = amp * (1 + s + s * s / 3) * e
+                            }
+                        }
+                    }
+                }
+            }
+        }
         guard choleskyInPlace(&l, n: n) else { return 1e30 }
         var alpha = y
         solve(l, n: n, &alpha)
         var kinv = l
-        guard LAPACKE_dpotri(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), &kinv, Int32(n)) == 0 else { return 1e30 }
+        guard LAPACKE_dpotri_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), &kinv, Int32(n)) == 0 else { return 1e30 }
         var lml = -0.5 * Double(n) * Foundation.log(2 * Double.pi)
         for i in 0..<n { lml -= 0.5 * y[i] * alpha[i] + Foundation.log(l[i * n + i]) }
 
         // Gradient of the log marginal likelihood; off-diagonal pairs counted once (×2 × ½).
         var gAmp = 0.0, gNoise = 0.0
         var gLen = [Double](repeating: 0, count: d)
-        let s5 = 5.0.squareRoot()
         z.withUnsafeBufferPointer { Z in
+          sq.withUnsafeBufferPointer { S in
+           ex.withUnsafeBufferPointer { E in
             kinv.withUnsafeBufferPointer { KI in
                 alpha.withUnsafeBufferPointer { A in
                     gLen.withUnsafeMutableBufferPointer { GL in
@@ -116,13 +144,7 @@ extension GaussianProcess {
                             gNoise += 0.5 * wii * noiseExp
                             for j in 0..<i {
                                 let w = A[i] * A[j] - KI[i * n + j]
-                                var r2 = 0.0
-                                for c in 0..<d {
-                                    let u = Z[i * d + c] - Z[j * d + c]
-                                    r2 += u * u
-                                }
-                                let s = s5 * r2.squareRoot()
-                                let e = Foundation.exp(-s)
+                                let s = S[i * n + j], e = E[i * n + j]
                                 gAmp += w * amp * (1 + s + s * s / 3) * e
                                 let dfac = w * amp * (5.0 / 3.0) * (1 + s) * e
                                 for c in 0..<d {
@@ -134,6 +156,8 @@ extension GaussianProcess {
                     }
                 }
             }
+           }
+          }
         }
         var f = -lml
         g[0] = -gAmp
