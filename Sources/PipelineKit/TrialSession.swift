@@ -13,14 +13,14 @@ import Stages
 final class TrialSession: TrialRunner, @unchecked Sendable {
     private let pipeline: LoadedPipeline
     /// How many trials a search may run at once (the run's `--jobs`).
-    let parallel: Int
+    let parallelism: Int
     // Guards `inFlight`, shared by the threads of parallel trials; the reason for @unchecked Sendable.
     private let condition = NSCondition()
     private var inFlight = Set<String>()
 
     init(pipeline: LoadedPipeline, parallel: Int) {
         self.pipeline = pipeline
-        self.parallel = max(1, parallel)
+        self.parallelism = max(1, parallel)
     }
 
     func check(target: String, overrides: [TrialOverride]) throws {

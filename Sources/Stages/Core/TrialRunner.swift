@@ -46,6 +46,8 @@ public struct TrialOutcome: Sendable {
 /// hits; a trial run before (same fingerprints) costs nothing, so a re-run or a resumed search repeats no
 /// finished work. The session provides it; a stage kind sees only this protocol.
 public protocol TrialRunner: Sendable {
+    /// How many trials may run at once (the run's `--jobs`).
+    var parallelism: Int { get }
     /// Runs `target` and its upstream stages with `overrides` applied; throws `StageError` when an
     /// override is invalid or a stage of the trial fails.
     func run(target: String, overrides: [TrialOverride]) throws -> TrialOutcome
