@@ -38,12 +38,13 @@ struct ColumnMap: FittedTransform {
     }
 
     func write(to group: HDF5Group) throws {
-        for (key, value) in attributes { try group.setAttribute(key, value) }
+        // Sorted: dictionary order changes between processes, and creation order is part of the file's bytes.
+        for key in attributes.keys.sorted() { try group.setAttribute(key, attributes[key]!) }
         try group.setAttribute("input_columns", .int(Int64(inputColumns)))
         try group.setAttribute("columns", .ints(columns.map(Int64.init)))
         if !names.isEmpty { try group.setAttribute("column_names", .strings(names)) }
-        for (name, values) in parameters where !values.isEmpty {
-            _ = try group.createDataset(name, shape: [values.count], data: values)
+        for name in parameters.keys.sorted() where !parameters[name]!.isEmpty {
+            _ = try group.createDataset(name, shape: [parameters[name]!.count], data: parameters[name]!)
         }
     }
 
@@ -76,6 +77,6 @@ struct PassThrough: FittedTransform {
 
     func write(to group: HDF5Group) throws {
         try group.setAttribute("input_columns", .int(Int64(inputColumns)))
-        for (key, value) in attributes { try group.setAttribute(key, value) }
+        for key in attributes.keys.sorted() { try group.setAttribute(key, attributes[key]!) }
     }
 }

@@ -21,7 +21,8 @@ struct DropMissingRows: TransformStep {
         let strict = params["other_splits"]?.stringValue != "keep"
         let selectedNames = columns.map(train.featureName)
         let fitted = PassThrough(method: name, inputColumns: train.columns,
-                                 attributes: ["columns": .ints(columns.map(Int64.init)), "other_splits": .string(strict ? "error" : "keep"),
+                                 attributes: ["columns": .ints(columns.map(Int64.init)), "column_names": .strings(selectedNames.isEmpty ? [""] : selectedNames),
+                                              "other_splits": .string(strict ? "error" : "keep"),
                                               "dropped_training_rows": .int(Int64(train.rows - kept.count))],
                                  validate: Self.validator(columns: columns, names: selectedNames, strict: strict))
         return (fitted, train.subset(kept))
@@ -42,9 +43,12 @@ struct DropMissingRows: TransformStep {
     func read(from group: HDF5Group) throws -> any FittedTransform {
         let columns = try group.intList("columns")
         let strict = try group.attribute("other_splits")?.stringValue != "keep"
+        var names = try group.stringList("column_names")
+        if names.count != columns.count { names = columns.map { "column\($0)" } }
         return PassThrough(method: name, inputColumns: Int(try group.attribute("input_columns")?.intValue ?? 0),
-                           attributes: ["columns": .ints(columns.map(Int64.init)), "other_splits": .string(strict ? "error" : "keep")],
-                           validate: Self.validator(columns: columns, names: columns.map { "column\($0)" }, strict: strict))
+                           attributes: ["columns": .ints(columns.map(Int64.init)), "column_names": .strings(names.isEmpty ? [""] : names),
+                                        "other_splits": .string(strict ? "error" : "keep")],
+                           validate: Self.validator(columns: columns, names: names, strict: strict))
     }
 }
 
