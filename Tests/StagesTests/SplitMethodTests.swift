@@ -56,6 +56,15 @@ final class SplitMethodTests: XCTestCase {
         XCTAssertEqual(try Dataset.read(from: again.outputs["train"]!), train, "same seed, same sample")
     }
 
+    func testPlainKFoldNeedsNoLabels() throws {
+        let harness = try StageHarness()
+        defer { harness.remove() }
+        let unlabelled = Dataset.rows((0..<5).map { [Float($0)] }, labels: nil)
+        let result = try harness.run(SplitStage(), params: ["method": .string("kfold"), "folds": .int(2), "shuffle": .bool(false)],
+                                     inputs: [("data", try harness.input("data", unlabelled))])
+        XCTAssertEqual(try FoldAssignment.read(from: result.outputs["folds"]!).folds, [0, 0, 0, 1, 1])
+    }
+
     func testStratifiedKFoldWithoutLabelsIsAnError() throws {
         let harness = try StageHarness()
         defer { harness.remove() }

@@ -56,7 +56,9 @@ public struct SplitStage: StageKind {
         let key = context.inputs(of: .dataset)[0].key
         let source = try Dataset.read(from: context.inputs(of: .dataset)[0].input.path)
         let method = context.string("method")
-        let stratify = method == "stratified_kfold" || (method != "bootstrap" && context.bool("stratify"))
+        // `stratify` matters for hold-out parts only: the hold-out split itself, or k-fold's held-out test part.
+        let holdsOut = method == "holdout" || (method == "kfold" && context.double("test") > 0)
+        let stratify = method == "stratified_kfold" || (holdsOut && context.bool("stratify"))
         if stratify, source.labels == nil {
             let fix = method == "stratified_kfold" ? "use method: kfold" : "set stratify: false"
             throw StageError("\(method == "stratified_kfold" ? "stratified_kfold" : "stratify: true") needs labels, but input '\(key)' has none; \(fix)")
@@ -92,8 +94,9 @@ public struct SplitStage: StageKind {
         var pool = Array(0..<source.rows)
         let testFraction = context.double("test")
         if testFraction > 0 {
-            let parts = holdoutSplit(labels: context.bool("stratify") || stratified ? source.labels : nil, count: source.rows, validation: 0,
-                                     test: testFraction, stratify: context.bool("stratify") || stratified, generator: &generator)
+            let stratify = (context.bool("stratify") || stratified) && source.labels != nil
+            let parts = holdoutSplit(labels: stratify ? source.labels : nil, count: source.rows, validation: 0,
+                                     test: testFraction, stratify: stratify, generator: &generator)
             if parts.test.isEmpty { throw StageError("the test part would be empty (\(source.rows) rows); raise 'test'") }
             try write(source.subset(parts.test), as: "test", context, &outputs, &metrics)
             pool = parts.train
