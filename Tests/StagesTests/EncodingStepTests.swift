@@ -58,6 +58,24 @@ final class EncodingStepTests: XCTestCase {
         XCTAssertEqual(try chain.transform(data([[0, 1], [0, 2], [0, 0]])).floatFeatures(), [0, -9, 0, 1, 0, 0])
     }
 
+    func testScalersLeaveCategoricalCodesAlone() throws {
+        // Hand-computed: size [1, 3] → mean 2, population std 1 → [-1, 1]; min-max → [0, 1]; colour codes unchanged.
+        let train = data([[1, 2], [3, 0]])
+        for (step, expected) in [("standard", [Float(-1), 2, 1, 0]), ("minmax", [0, 2, 1, 0])] {
+            let (chain, fitted) = try FittedChain.fit([["type": .string(step)]], on: train, context: context)
+            XCTAssertEqual(fitted.floatFeatures(), expected, step)
+            XCTAssertEqual(fitted.categories, train.categories, step)
+            let path = try makeTemporaryDirectory(for: self) + "/\(step).h5"
+            let file = try HDF5File.create(path)
+            try chain.write(to: file.root)
+            try file.close()
+            let reopened = try HDF5File.open(path)
+            let restored = try FittedChain.read(from: reopened.root)
+            try reopened.close()
+            XCTAssertEqual(try restored.transform(data([[5, 1]])).floatFeatures(), step == "standard" ? [3, 1] : [2, 1], step)
+        }
+    }
+
     func testImputeMostFrequentThenOneHotOnCategoricalColumn() throws {
         // most_frequent defaults to every column: colour's mode is red (2), size's mode 1 (ties → smaller).
         let specs: [[String: ParamValue]] = [["type": .string("impute"), "strategy": .string("most_frequent")], ["type": .string("one_hot")]]
