@@ -2,7 +2,8 @@ import Foundation
 import XCTest
 
 /// Every example pipeline runs in CI in a small variant: the same file with `limit:` on its loads and
-/// at most a few epochs, on the real Fashion-MNIST data Debian ships.
+/// at most a few epochs, on the real Fashion-MNIST data Debian ships, or on the small tables shipped in
+/// pipelines/data (copied next to the pipeline, so its relative paths resolve).
 final class ExamplePipelineTests: XCTestCase {
     private func smallVariant(of name: String, rows: Int, epochs: Int) throws -> String {
         var text = try String(contentsOfFile: CLI.repository + "/pipelines/\(name)", encoding: .utf8)
@@ -31,6 +32,7 @@ final class ExamplePipelineTests: XCTestCase {
             let scratch = try Scratch()
             defer { scratch.remove() }
             try scratch.write(name, try smallVariant(of: name, rows: 3000, epochs: name == "quickstart.yaml" ? 30 : 3))
+            try FileManager.default.copyItem(atPath: CLI.repository + "/pipelines/data", toPath: scratch.path + "/data")
             let run = try CLI.run(["run", name, "--jobs", "2"], in: scratch.path)
             XCTAssertEqual(run.status, 0, "\(name): " + run.stdout + run.stderr)
             let lockName = name.replacingOccurrences(of: ".yaml", with: ".lock")
