@@ -74,7 +74,10 @@ final class TrialSession: TrialRunner, @unchecked Sendable {
 
     private func overriddenParams(_ node: StageNode, _ changes: [TrialOverride]) throws -> [String: ParamValue] {
         var params = node.spec.params
-        for change in changes {
+        // A union's discriminator first: setting `optimizer.type` to another variant starts that mapping afresh
+        // (the old variant's options may not exist in the new one); the trial's other values then fill it.
+        let ordered = changes.filter { $0.path.last == "type" } + changes.filter { $0.path.last != "type" }
+        for change in ordered {
             guard let key = change.path.first else { throw StageError("'\(change.stage)': an override needs a parameter name") }
             guard let decl = node.signature.params.first(where: { $0.name == key }) else {
                 throw StageError("cannot set '\(change.dottedPath)': kind '\(node.spec.kind)' has no parameter '\(key)'"
@@ -82,6 +85,12 @@ final class TrialSession: TrialRunner, @unchecked Sendable {
             }
             let current = params[key] ?? decl.defaultValue ?? .map([:])
             do {
+                if change.path.last == "type", change.path.count >= 2,
+                   current.value(at: Array(change.path.dropFirst()))?.sameValue(as: change.value) == false {
+                    let container = Array(change.path.dropFirst().dropLast())
+                    params[key] = try current.setting(container, to: .map(["type": change.value]), prefix: "\(node.name).\(key)")
+                    continue
+                }
                 params[key] = change.path.count == 1 ? change.value
                     : try current.setting(Array(change.path.dropFirst()), to: change.value, prefix: "\(node.name).\(key)")
             } catch let error as OverrideError {

@@ -54,3 +54,21 @@ public protocol TrialRunner: Sendable {
     /// Checks overrides without running anything (key paths exist, values fit the declarations).
     func check(target: String, overrides: [TrialOverride]) throws
 }
+
+/// Overrides a kind will try, checked when the pipeline is loaded so a search over a parameter that does not
+/// exist is a validation error (exit 2, with the location of `param`), not a failure after the run starts.
+public struct TrialProbe: Sendable {
+    /// The stage whose upstream the trials run.
+    public let target: String
+    /// One set of overrides to check.
+    public let overrides: [TrialOverride]
+    /// The kind's parameter the overrides come from (for the error's location).
+    public let param: String
+
+    /// Creates a probe.
+    public init(target: String, overrides: [TrialOverride], param: String) {
+        self.target = target
+        self.overrides = overrides
+        self.param = param
+    }
+}

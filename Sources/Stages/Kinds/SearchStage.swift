@@ -59,6 +59,45 @@ public struct SearchStage: StageKind {
         return problems
     }
 
+    /// One probe per dimension (its lowest value or first choice, with its parent's enabling choice) and one
+    /// for the budget parameter.
+    public func trialProbes(params: [String: ParamValue], inputStages: [String]) -> [TrialProbe] {
+        guard let target = inputStages.first, let space = try? TrialSpace(params["space"]?.mapValue ?? [:]) else { return [] }
+        var probes: [TrialProbe] = []
+        for parameter in space.space.parameters {
+            var assignment: SearchAssignment = [parameter.name: Self.lowest(parameter.dimension)]
+            var child = parameter
+            while let condition = child.condition, let parent = space.space.parameters.first(where: { $0.name == condition.parent }) {
+                assignment[parent.name] = .choice(condition.choices.min()!)
+                child = parent
+            }
+            probes.append(TrialProbe(target: target, overrides: space.overrides(assignment), param: "space"))
+            if case .categorical(let count) = parameter.dimension, count > 1 {
+                for choice in 1..<count {
+                    var other = assignment
+                    other[parameter.name] = .choice(choice)
+                    probes.append(TrialProbe(target: target, overrides: space.overrides(other), param: "space"))
+                }
+            }
+        }
+        if let budget = params["early_stopping"]?.mapValue?["budget"]?.stringValue, let low = params["early_stopping"]?.mapValue?["min"]?.intValue {
+            let parts = budget.split(separator: ".").map(String.init)
+            if parts.count >= 2 {
+                probes.append(TrialProbe(target: target, overrides: [TrialOverride(stage: parts[0], path: Array(parts.dropFirst()), value: .int(low))],
+                                         param: "early_stopping"))
+            }
+        }
+        return probes
+    }
+
+    static func lowest(_ dimension: SearchDimension) -> SearchValue {
+        switch dimension {
+        case let .real(low, _, _): return .real(low)
+        case let .integer(low, _, _, _): return .integer(low)
+        case .categorical: return .choice(0)
+        }
+    }
+
     public func run(_ context: StageContext) throws -> StageResult {
         guard let runner = context.trials else { throw StageError("search runs trials through a pipeline run; none is available here") }
         let target = context.inputs(of: .metrics)[0].input.stage
