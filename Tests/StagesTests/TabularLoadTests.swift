@@ -63,6 +63,10 @@ final class TabularLoadTests: XCTestCase {
         let back = try Dataset.read(from: dir + "/d.h5")
         XCTAssertEqual(back.categories, data.categories)
         XCTAssertEqual(back.subset([1, 2]).categories, data.categories)
+        // Attribute names are not HDF5 paths: a column name with '/' or '.' round-trips too.
+        let odd = try CSVReader.parse("km/h,.,y\nfast,a,1\nslow,b,0\n").dataset(CSVDatasetOptions(label: "y"))
+        try odd.write(to: dir + "/o.h5", provenance: StageHarness.provenance)
+        XCTAssertEqual(try Dataset.read(from: dir + "/o.h5").categories, ["km/h": ["fast", "slow"], ".": ["a", "b"]])
         let plain = Dataset.rows([[1, 2]], labels: [0])
         try plain.write(to: dir + "/p.h5", provenance: StageHarness.provenance)
         XCTAssertEqual(try Dataset.read(from: dir + "/p.h5").categories, [:])
