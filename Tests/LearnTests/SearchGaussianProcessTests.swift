@@ -96,4 +96,27 @@ final class SearchGaussianProcessTests: XCTestCase {
         let bayesBest = obs.suffix(15).map { $0.loss! }.min()!
         XCTAssertLessThan(bayesBest, min(startupBest, 1.0))
     }
+
+    /// The acquisition scorer's dictionary-free decoding gives exactly the features of the decoded assignment.
+    func testScoringUsesTheFeaturesOfTheDecodedAssignment() throws {
+        let space = try SearchSpaceTests.conditionalSpace()
+        let obs = try RandomSampler().suggest(space: space, observations: [], pending: [], count: 12, firstIndex: 0, seed: 8)
+        let d = space.featureCount
+        var x = [Double](repeating: 0, count: obs.count * d)
+        x.withUnsafeMutableBufferPointer { X in for (i, a) in obs.enumerated() { space.writeFeatures(of: a, into: X.baseAddress! + i * d) } }
+        let model = try GaussianProcess(flat: x, count: obs.count, targets: (0..<obs.count).map { sin(Double($0)) },
+                                        hyperparameters: .init(amplitude: 1, lengthScales: Array(repeating: 0.4, count: d), noise: 1e-4))
+        var g = SeededGenerator(seed: 3)
+        let raws = (0..<50).map { _ in (0..<space.parameters.count).map { _ in g.nextDouble() } }
+        let sampler = GaussianProcessSampler()
+        let scored = sampler.score(space: space, model: model, best: -0.5, raws: raws)
+        var f = [Double](repeating: 0, count: raws.count * d)
+        f.withUnsafeMutableBufferPointer { F in
+            for (i, r) in raws.enumerated() { space.writeFeatures(of: space.assignment(fromUnit: r), into: F.baseAddress! + i * d) }
+        }
+        let (mu, v) = model.predict(flat: f, count: raws.count)
+        for i in raws.indices {
+            XCTAssertEqual(scored.values[i], expectedImprovement(mean: mu[i], std: v[i].squareRoot(), best: -0.5, xi: 0))
+        }
+    }
 }
