@@ -73,20 +73,8 @@ public struct PCA: Sendable, Equatable {
         }
     }
 
-    /// Projects `rows` rows of `x` (row-major, `features` columns) onto the components.
-    public func transform(_ x: UnsafeBufferPointer<Float>, rows: Int) -> [Float] {
-        var out = project(x, rows: rows, cols: features, center: mean, weights: components, k: componentCount)
-        if whiten {
-            let scale = explainedVariance.map { Float(1 / max($0, Double.leastNormalMagnitude).squareRoot()) }
-            let k = componentCount
-            out.withUnsafeMutableBufferPointer { o in
-                scale.withUnsafeBufferPointer { s in
-                    for i in 0..<rows { for r in 0..<k { o[i * k + r] *= s[r] } }
-                }
-            }
-        }
-        return out
-    }
+    /// Projects `rows` rows of `x` (row-major, `features` columns) onto the components (whitened if asked).
+    public func transform(_ x: UnsafeBufferPointer<Float>, rows: Int) -> [Float] { map.apply(x, rows: rows) }
 }
 
 /// A fitted truncated SVD (scikit-learn's `TruncatedSVD`, no centring): `y = x · Vₖᵀ` with the top-k right singular

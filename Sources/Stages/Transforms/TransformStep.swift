@@ -55,7 +55,9 @@ public struct TransformCatalog: Sendable {
     }
 
     /// Every built-in step.
-    public static let builtIn = TransformCatalog([StandardScaling(), MinMaxScaling()])
+    public static let builtIn = TransformCatalog([StandardScaling(), MinMaxScaling(),
+        AugmentStep(), VarianceThresholdStep(), UnivariateSelectionStep(), RecursiveEliminationStep(), L1SelectionStep(),
+        PCAStep(), LDAStep(), TruncatedSVDStep(), RandomProjectionStep(), PolynomialStep()])
 
     /// The step called `name`.
     public func step(_ name: String) -> (any TransformStep)? { steps[name] }
