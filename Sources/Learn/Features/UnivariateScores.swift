@@ -163,10 +163,10 @@ public enum UnivariateScores {
         return lo
     }
 
-    /// The digamma function ψ(x) for x > 0 (recurrence to x ≥ 6, then the asymptotic series; |error| < 1e-13).
+    /// The digamma function ψ(x) for x > 0 (recurrence to x ≥ 10, then the asymptotic series to x⁻¹⁰; |error| < 1e-13).
     public static func digamma(_ x: Double) -> Double {
         var x = x, result = 0.0
-        while x < 6 { result -= 1 / x; x += 1 }
+        while x < 10 { result -= 1 / x; x += 1 }
         let f = 1 / (x * x)
         result += Foundation.log(x) - 0.5 / x
             - f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132)))))
