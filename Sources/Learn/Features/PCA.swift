@@ -11,10 +11,12 @@ public enum ComponentCount: Sendable, Equatable {
 
 /// A fitted PCA (scikit-learn's `PCA`): `y = (x − mean) · componentsᵀ`, divided by `sqrt(explained_variance)` when whitening.
 ///
-/// Fitting forms the covariance `(X − mean)ᵀ(X − mean)` with one `ssyrk` and decomposes it with LAPACK `dsyevd`
-/// (the same route as scikit-learn's `svd_solver="covariance_eigh"`, which its "auto" picks for tall data with
-/// ≤ 1000 features). For n ≫ d this costs n·d² FLOPs in one BLAS-3 call plus an O(d³) eigen-solve of a small
-/// matrix, instead of the O(n·d²) but far less cache-friendly Householder work of an SVD of the n × d data.
+/// Fitting forms the covariance `(X − mean)ᵀ(X − mean)` with one `ssyrk` and takes its k leading eigenpairs with
+/// LAPACK `dsyevr` (the same route as scikit-learn's `svd_solver="covariance_eigh"`, which its "auto" picks for
+/// tall data with ≤ 1000 features). For n ≫ d this costs n·d² FLOPs in one BLAS-3 call plus an O(d³) eigen-solve
+/// of a small matrix, instead of the far less cache-friendly Householder work of an SVD of the n × d data
+/// (`sgesdd` would be ~2× the FLOPs, mostly in BLAS-2). The total variance is the covariance's trace; a variance
+/// fraction first takes all eigenvalues (no vectors) to choose k.
 /// Signs follow `svd_flip(u_based_decision=False)`: each component's largest-magnitude entry is positive.
 public struct PCA: Sendable, Equatable {
     /// Training mean per feature.
@@ -47,15 +49,25 @@ public struct PCA: Sendable, Equatable {
     public static func fit(_ x: UnsafeBufferPointer<Float>, rows: Int, cols: Int, components: ComponentCount, whiten: Bool = false) throws -> PCA {
         guard rows >= 2 else { throw FeatureError("pca needs at least 2 rows, got \(rows)") }
         let mean = columnMeans(x, rows: rows, cols: cols)
-        let eigen = try SymmetricEigen.decompose(gram(x, rows: rows, cols: cols, center: mean), n: cols)
+        let covariance = gram(x, rows: rows, cols: cols, center: mean)
+        // The total variance is the trace; only a variance fraction needs every eigenvalue to choose k.
+        var trace = 0.0
+        for j in 0..<cols { trace += covariance[j * cols + j] }
+        let total = trace / Double(rows - 1)
+        let k: Int
+        switch components {
+        case .count: k = try Self.count(components, ratios: [], limit: min(rows, cols))
+        case .varianceFraction:
+            let all = try SymmetricEigen.eigenvalues(covariance, n: cols).map { max(0, $0) / Double(rows - 1) / max(total, Double.leastNormalMagnitude) }
+            k = try Self.count(components, ratios: all, limit: min(rows, cols))
+        }
+        let eigen = try SymmetricEigen.decompose(covariance, n: cols, largest: k)
         let variance = eigen.values.map { max(0, $0) / Double(rows - 1) }
-        let total = variance.reduce(0, +)
         let ratio = variance.map { total > 0 ? $0 / total : 0 }
-        let k = try Self.count(components, ratios: ratio, limit: min(rows, cols))
-        var vectors = Array(eigen.vectors[0..<(k * cols)])
+        var vectors = eigen.vectors
         SymmetricEigen.flipSigns(&vectors, count: k, n: cols)
-        return PCA(mean: mean.map(Float.init), components: vectors.map(Float.init), explainedVariance: Array(variance[0..<k]),
-                   explainedVarianceRatio: Array(ratio[0..<k]), whiten: whiten)
+        return PCA(mean: mean.map(Float.init), components: vectors.map(Float.init), explainedVariance: variance,
+                   explainedVarianceRatio: ratio, whiten: whiten)
     }
 
     static func count(_ request: ComponentCount, ratios: [Double], limit: Int) throws -> Int {
@@ -78,7 +90,7 @@ public struct PCA: Sendable, Equatable {
 }
 
 /// A fitted truncated SVD (scikit-learn's `TruncatedSVD`, no centring): `y = x · Vₖᵀ` with the top-k right singular
-/// vectors of X, found as eigenvectors of `XᵀX` (one `ssyrk` + `dsyevd`); signs as `svd_flip(u_based_decision=False)`.
+/// vectors of X, found as eigenvectors of `XᵀX` (one `ssyrk` + `dsyevr` for the k largest); signs as `svd_flip(u_based_decision=False)`.
 public struct TruncatedSVD: Sendable, Equatable {
     /// Right singular vectors as rows, `k × features`.
     public let components: [Float]
@@ -97,8 +109,8 @@ public struct TruncatedSVD: Sendable, Equatable {
     /// Fits `k` components on a row-major `rows × cols` matrix.
     public static func fit(_ x: UnsafeBufferPointer<Float>, rows: Int, cols: Int, components k: Int) throws -> TruncatedSVD {
         guard k >= 1, k <= cols else { throw FeatureError("n_components \(k) must be between 1 and the feature count \(cols)") }
-        let eigen = try SymmetricEigen.decompose(gram(x, rows: rows, cols: cols, center: nil), n: cols)
-        var vectors = Array(eigen.vectors[0..<(k * cols)])
+        let eigen = try SymmetricEigen.decompose(gram(x, rows: rows, cols: cols, center: nil), n: cols, largest: k)
+        var vectors = eigen.vectors
         SymmetricEigen.flipSigns(&vectors, count: k, n: cols)
         return TruncatedSVD(components: vectors.map(Float.init), singularValues: eigen.values[0..<k].map { max(0, $0).squareRoot() }, features: cols)
     }

@@ -27,6 +27,51 @@ public struct SymmetricEigen: Sendable {
         return reorder(values: w, columnVectors: work, n: n)
     }
 
+    /// The `k` largest eigenpairs only, by LAPACK's MRRR `dsyevr` (range "I"): the tridiagonal reduction is the
+    /// same O(n³) as `dsyevd`, but only k eigenvectors are computed and back-transformed (O(n²k) instead of O(n³)).
+    public static func decompose(_ a: [Double], n: Int, largest k: Int) throws -> SymmetricEigen {
+        precondition(a.count == n * n && k >= 1 && k <= n, "matrix is not n × n or k out of range")
+        var work = a
+        var w = [Double](repeating: 0, count: n)
+        var z = [Double](repeating: 0, count: n * k)
+        var found: Int32 = 0
+        var support = [Int32](repeating: 0, count: 2 * k)
+        let info = work.withUnsafeMutableBufferPointer { pa in
+            w.withUnsafeMutableBufferPointer { pw in
+                z.withUnsafeMutableBufferPointer { pz in
+                    support.withUnsafeMutableBufferPointer { ps in
+                        LAPACKE_dsyevr(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "I")), Int8(UInt8(ascii: "U")), Int32(n),
+                                       pa.baseAddress, Int32(n), 0, 0, Int32(n - k + 1), Int32(n), 0, &found, pw.baseAddress,
+                                       pz.baseAddress, Int32(k), ps.baseAddress)
+                    }
+                }
+            }
+        }
+        guard info == 0, Int(found) == k else { throw FeatureError("dsyevr failed (info \(info), \(found) of \(k) eigenpairs)") }
+        // Ascending values, vectors as columns of the n × k row-major z: reverse both.
+        var values = [Double](repeating: 0, count: k)
+        var rows = [Double](repeating: 0, count: k * n)
+        for i in 0..<k {
+            let source = k - 1 - i
+            values[i] = w[source]
+            for j in 0..<n { rows[i * n + j] = z[j * k + source] }
+        }
+        return SymmetricEigen(values: values, vectors: rows, n: n)
+    }
+
+    /// Eigenvalues only (descending), by `dsyevd` without vectors.
+    public static func eigenvalues(_ a: [Double], n: Int) throws -> [Double] {
+        var work = a
+        var w = [Double](repeating: 0, count: n)
+        let info = work.withUnsafeMutableBufferPointer { pa in
+            w.withUnsafeMutableBufferPointer { pw in
+                LAPACKE_dsyevd(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "N")), Int8(UInt8(ascii: "U")), Int32(n), pa.baseAddress, Int32(n), pw.baseAddress)
+            }
+        }
+        guard info == 0 else { throw FeatureError("dsyevd failed (info \(info))") }
+        return w.reversed()
+    }
+
     /// Solves the generalized problem `A v = λ B v` for symmetric `A` and symmetric positive-definite `B`
     /// with LAPACK's `dsygvd` (itype 1); eigenvectors are `B`-normalised (`vᵀ B v = 1`), as `scipy.linalg.eigh(A, B)`.
     public static func decompose(_ a: [Double], _ b: [Double], n: Int) throws -> SymmetricEigen {
