@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Learn
 import PipelineSpec
@@ -24,4 +25,37 @@ enum FeatureBenchmark {
         print(String(format: "%@ %dx%d%@: %.4f s (best of %d; checksum %.4g)", target, rows, columns,
                      target == "pca" ? " -> \(components)" : "", best, repeats, checksum))
     }
+}
+
+/// `pipeline bench pca`: the `pca` step (fit + transform) on Fashion-MNIST's training images.
+struct BenchPCACommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pca", abstract: "Time the pca step on the Fashion-MNIST training images (scripts/bench/features.sh).",
+        discussion: "Best-of-N seconds to fit PCA and transform the 60000×784 images (float32). Run a release build.")
+
+    @Option(help: "The idx images file.") var images: String = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
+    @Option(help: "Components to keep.") var components: Int = 50
+    @Option(help: "Timed repetitions (the best counts).") var repeats: Int = 5
+
+    func validate() throws {
+        guard components >= 1, repeats >= 1 else { throw ValidationError("--components and --repeats must be ≥ 1") }
+    }
+
+    func run() throws { try FeatureBenchmark.run("pca", images: images, components: components, repeats: repeats) }
+}
+
+/// `pipeline bench standard`: the `standard` step (fit + transform) on Fashion-MNIST's training images.
+struct BenchStandardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "standard", abstract: "Time the standard step on the Fashion-MNIST training images (scripts/bench/features.sh).",
+        discussion: "Best-of-N seconds to fit standard scaling and transform the 60000×784 images (float32). Run a release build.")
+
+    @Option(help: "The idx images file.") var images: String = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
+    @Option(help: "Timed repetitions (the best counts).") var repeats: Int = 5
+
+    func validate() throws {
+        guard repeats >= 1 else { throw ValidationError("--repeats must be ≥ 1") }
+    }
+
+    func run() throws { try FeatureBenchmark.run("standard", images: images, components: 0, repeats: repeats) }
 }

@@ -56,6 +56,9 @@ public struct TransformCatalog: Sendable {
 
     /// Every built-in step.
     public static let builtIn = TransformCatalog([StandardScaling(), MinMaxScaling(),
+        DropMissingRows(), DropMissingColumns(), Imputation(), OutlierHandling(), RobustScaling(), MaxAbsScaling(), RowNormalization(),
+        LogTransform(), PowerTransform(), OneHotEncoding(), OrdinalEncoding(), BinDiscretization(),
+        RandomOverSampling(), RandomUnderSampling(), SMOTESampling(),
         AugmentStep(), VarianceThresholdStep(), UnivariateSelectionStep(), RecursiveEliminationStep(), L1SelectionStep(),
         PCAStep(), LDAStep(), TruncatedSVDStep(), RandomProjectionStep(), PolynomialStep()])
 
