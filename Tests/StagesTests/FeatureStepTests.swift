@@ -61,6 +61,11 @@ final class FeatureStepTests: XCTestCase {
         let (variance, vTrain) = try FittedChain.fit([["type": .string("variance_threshold"), "threshold": .double(0)]], on: table, context: context)
         XCTAssertEqual(vTrain.featureNames, ["b", "c"])
         XCTAssertEqual(try variance.transform(tableTest).features, .float32([8, 9]))
+        // Category names travel with kept columns only.
+        var categorical = table
+        categorical.categories = ["a": ["only"], "c": ["x", "y", "z", "w", "v", "u", "t"]]
+        XCTAssertEqual(try FittedChain.fit([["type": .string("variance_threshold"), "threshold": .double(0)]], on: categorical, context: context).train.categories,
+                       ["c": ["x", "y", "z", "w", "v", "u", "t"]])
         // ANOVA F by hand: b has class means 0.5 and 10.5 (SSB 100, SSW 1 → F = 100/(1/2) = 200); c: means 4 and 5
         // (SSB 1, SSW 2+2 = 4 → F = 0.5); a is constant (NaN, ranked lowest). k = 1 keeps b.
         let (best, bTrain) = try FittedChain.fit([["type": .string("select_best"), "score": .string("f_classif"), "k": .int(1)]], on: table, context: context)

@@ -127,7 +127,8 @@ struct AugmentStep: TransformStep {
         }
         func repeated<T>(_ v: [T]?) -> [T]? { v.map { Array([[T]](repeating: $0, count: factor + 1).joined()) } }
         let augmented = Dataset(features: .float32(values), rows: n * (factor + 1), sampleShape: train.sampleShape, labels: repeated(train.labels),
-                                classNames: train.classNames, featureNames: train.featureNames, targets: repeated(train.targets), targetName: train.targetName)
+                                classNames: train.classNames, featureNames: train.featureNames, targets: repeated(train.targets), targetName: train.targetName,
+                                categories: train.categories)
         let description = params.filter { $0.key != "type" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
         context.report(.note("augment: \(n) training rows + \(n * factor) augmented copies"))
         return (Fitted(columns: width, factor: factor, description: description), augmented)

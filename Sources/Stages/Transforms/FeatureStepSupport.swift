@@ -8,10 +8,12 @@ extension Dataset {
         featureNames.count == columns ? featureNames : (0..<columns).map { "x\($0)" }
     }
 
-    /// The same rows with new tabular features (`rows × names.count` values); labels and targets kept.
+    /// The same rows with new tabular features (`rows × names.count` values); labels and targets kept, and the
+    /// category names of columns that keep their name (selection keeps them; constructed columns have none).
     func replacingFeatures(_ values: [Float], names: [String]) -> Dataset {
-        Dataset(features: .float32(values), rows: rows, sampleShape: [names.count], labels: labels, classNames: classNames,
-                featureNames: names, targets: targets, targetName: targetName)
+        let kept = categories.filter { names.contains($0.key) }
+        return Dataset(features: .float32(values), rows: rows, sampleShape: [names.count], labels: labels, classNames: classNames,
+                       featureNames: names, targets: targets, targetName: targetName, categories: kept)
     }
 
     /// The class labels, or a clear error for supervised steps given unlabelled data.

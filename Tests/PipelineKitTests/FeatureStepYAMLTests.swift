@@ -5,9 +5,10 @@ import PipelineSpec
 import Stages
 import XCTest
 
-/// Every registered transform step runs from YAML inside a `preprocess` stage on a small labelled table,
-/// deterministically, and its fitted transform can be shown (`pipeline show`).
-final class TransformStepConformanceTests: XCTestCase {
+/// The augmentation and feature-engineering steps (and the two original scalers) run from YAML inside a
+/// `preprocess` stage on a small labelled table, deterministically, and their fitted transform can be shown
+/// (`pipeline show`). StagesTests' TransformStepConformanceTests covers every registered step with its defaults.
+final class FeatureStepYAMLTests: XCTestCase {
     var bench: Workbench!
 
     override func setUpWithError() throws {
@@ -33,8 +34,8 @@ final class TransformStepConformanceTests: XCTestCase {
         "polynomial": "{type: polynomial, degree: 2, interaction_only: true}",
     ]
 
-    func testEveryStepRunsFromYAMLDeterministicallyAndShows() throws {
-        XCTAssertEqual(Set(TransformCatalog.builtIn.order), Set(Self.examples.keys), "every registered step needs an example here")
+    func testFeatureStepsRunFromYAMLDeterministicallyAndShow() throws {
+        XCTAssertTrue(Set(Self.examples.keys).isSubset(of: Set(TransformCatalog.builtIn.order)), "every example names a registered step")
         for (name, step) in Self.examples.sorted(by: { $0.key < $1.key }) {
             try bench.write("\(name).yaml", """
             pipeline: 1
