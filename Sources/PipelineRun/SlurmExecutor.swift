@@ -139,8 +139,9 @@ public struct SlurmExecutor: Executor, Sendable {
         var doomed = skipped
         if policy == .stopOnFirstFailure {
             run.stopped = true
-            doomed = run.graph.jobs.filter { run.ids[$0] != nil && run.outcomes[$0] == nil }
-            for other in doomed { run.outcomes[other] = .notStarted }
+            let unfinished = run.graph.jobs.filter { run.ids[$0] != nil && run.outcomes[$0] == nil }
+            for other in unfinished { run.outcomes[other] = .notStarted }
+            doomed += unfinished
         }
         let ids = doomed.compactMap { run.ids[$0] }.filter { live.contains($0) }
         if !ids.isEmpty {
