@@ -53,7 +53,7 @@ final class ClusterRunner: JobRunner, @unchecked Sendable {
     func collect(job: String) throws { lock.withLock { collected.append(job) } }
 }
 
-final class SlurmExecutorTests: XCTestCase {
+final class SlurmExecutorLoopTests: XCTestCase {
     /// a → b → d, a → c → d.
     let diamond = JobGraph(jobs: ["a", "b", "c", "d"], dependencies: ["b": ["a"], "c": ["a"], "d": ["b", "c"]])
 
