@@ -90,7 +90,8 @@ start() {
   write_config
   start_munge
   if ! pid_alive slurmctld; then slurmctld -f "$CONF"; fi
-  if ! pid_alive slurmd; then slurmd -f "$CONF"; fi
+  # -N: the node is 'localhost' whatever the machine's hostname (slurmd otherwise looks its hostname up in the config).
+  if ! pid_alive slurmd; then slurmd -N localhost -f "$CONF"; fi
   # The node registers as idle a moment after slurmd starts; wait (bounded) so the first sbatch is not refused.
   for _ in $(seq 1 120); do
     state=$(sinfo -h -N -o '%t' 2>/dev/null | head -1 || true)

@@ -98,8 +98,9 @@ public final class RunSession: JobRunner, @unchecked Sendable {
         let selected = options.targets.isEmpty ? Set(graph.order) : graph.withUpstream(options.targets)
         let jobs = graph.order.filter(selected.contains)
         let start = Date()
-        events.emit(.planned(stages: jobs, jobs: options.jobs))
         let executor = executor ?? session.defaultExecutor()
+        // On a cluster every stale stage may run at once; the cluster, not --jobs, bounds it.
+        events.emit(.planned(stages: jobs, jobs: executor is SlurmExecutor ? max(1, jobs.count) : options.jobs))
         let summary = executor.execute(JobGraph(jobs: jobs, dependencies: Dictionary(uniqueKeysWithValues: jobs.map { ($0, graph.nodes[$0]!.upstream) })),
                                        runner: session)
         let outcomes = session.finalOutcomes(summary)

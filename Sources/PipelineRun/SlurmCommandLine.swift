@@ -23,8 +23,8 @@ public struct SlurmCommandLine: SlurmClient {
 
     public func states(of ids: [String]) throws -> [String: SlurmJobState] {
         guard !ids.isEmpty else { return [:] }
-        // All jobs, not `-j IDS`: squeue fails outright when one id has already aged out of the controller.
-        let queue = try Self.run("squeue", ["-h", "--states=all", "-o", "%i|%T|%r"])
+        // This user's jobs, not `-j IDS`: squeue fails outright when one id has already aged out of the controller.
+        let queue = try Self.run("squeue", ["-h", "--me", "--states=all", "-o", "%i|%T|%r"])
         guard queue.status == 0 else {
             throw SlurmError("squeue failed (exit \(queue.status)): \(queue.errors.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
