@@ -54,8 +54,9 @@ AccountingStorageType=accounting_storage/none
 JobAcctGatherType=jobacct_gather/none
 JobCompType=jobcomp/none
 MinJobAge=300
-# Fast turnaround for tiny jobs: schedule on every job event (no 'defer', which is a bare flag; 'defer=0' turns it ON).
-SchedulerParameters=sched_min_interval=0
+# Fast turnaround for tiny jobs: schedule on every job event (no 'defer', which is a bare flag; 'defer=0' turns it ON),
+# and no batch_sched_delay (default 3 s: a chain of jobs then waits 2-3 s between jobs; measured in docs/scale.md).
+SchedulerParameters=sched_min_interval=0,batch_sched_delay=0
 # Without a default, a job that asks for no memory is given the whole node's, so jobs run one at a time.
 DefMemPerCPU=$(( mem / $(nproc) / 2 ))
 SchedulerType=sched/backfill
