@@ -148,6 +148,28 @@ final class SlurmExecutorTests: XCTestCase {
         XCTAssertEqual(queued(), [], "Ctrl-C leaves no job pending or running")
     }
 
+    func testExecStageRunsOneStageAfterItsUpstreamAndLeavesTheLockfileToTheDriver() throws {
+        let scratch = try makeWorkspace()
+        defer { scratch.remove() }
+        let early = try CLI.run(["exec-stage", "net.yaml", "split"], in: scratch.path)
+        XCTAssertEqual(early.status, 1, early.stdout + early.stderr)
+        XCTAssertTrue(early.stdout.contains("upstream stage 'data' of 'split' is not in the cache"), early.stdout + early.stderr)
+
+        for stage in ["data", "split"] {
+            let result = try CLI.run(["exec-stage", "net.yaml", stage], in: scratch.path)
+            XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        }
+        XCTAssertFalse(scratch.exists("net.lock"), "only the driver writes the lockfile")
+        let unknown = try CLI.run(["exec-stage", "net.yaml", "splt"], in: scratch.path)
+        XCTAssertEqual(unknown.status, 2, unknown.stdout + unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("did you mean 'split'?"), unknown.stderr)
+
+        // The driver finds both results in the cache and computes only the rest.
+        let run = try CLI.run(["run", "net.yaml", "--executor", "local"], in: scratch.path)
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        XCTAssertTrue(run.stdout.contains("2 ran") && run.stdout.contains("2 restored"), run.stdout)
+    }
+
     func testResourcesDoNotChangeFingerprints() throws {
         let scratch = try makeWorkspace()
         defer { scratch.remove() }
