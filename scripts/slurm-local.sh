@@ -43,10 +43,10 @@ SlurmctldPidFile=$RUN/slurmctld.pid
 SlurmdPidFile=$RUN/slurmd.pid
 SlurmctldLogFile=$LOG/slurmctld.log
 SlurmdLogFile=$LOG/slurmd.log
-# proctrack/cgroup needs a delegated cgroup tree (absent in containers): track by process group instead.
+# Track job processes without cgroups (cgroup tracking needs a writable cgroup tree, often missing in containers).
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
-# Without these, consumable resources are whole nodes and jobs run one at a time.
+# Cores and memory are consumable resources, so several jobs share the node.
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
 # No slurmdbd: sacct has no data; the driver reads squeue, kept for MinJobAge seconds after a job ends.
@@ -54,7 +54,7 @@ AccountingStorageType=accounting_storage/none
 JobAcctGatherType=jobacct_gather/none
 JobCompType=jobcomp/none
 MinJobAge=300
-# Fast turnaround for tiny jobs: schedule on every job event (no 'defer', which is a bare flag; 'defer=0' turns it ON),
+# Fast turnaround for tiny jobs: no 'defer' (a bare flag that postpones scheduling at submit),
 # and no batch_sched_delay (default 3 s: a chain of jobs then waits 2-3 s between jobs; measured in docs/scale.md).
 SchedulerParameters=sched_min_interval=0,batch_sched_delay=0
 # Without a default, a job that asks for no memory is given the whole node's, so jobs run one at a time.

@@ -145,7 +145,12 @@ final class SlurmExecutorTests: XCTestCase {
         kill(run.process.processIdentifier, SIGINT)
         run.process.waitUntilExit()
         XCTAssertEqual(run.process.terminationStatus, 130)
+        // A cancelled running job stays COMPLETING while slurmd kills it; it must then leave the queue.
+        let drained = Date().addingTimeInterval(30)
+        while Date() < drained, !queued().isEmpty { usleep(200_000) }
         XCTAssertEqual(queued(), [], "Ctrl-C leaves no job pending or running")
+        let states = (try? Self.tool("squeue", ["-h", "--states=all", "-n", "\(name)-slow,\(name)-next", "-o", "%T"]))?.output ?? ""
+        XCTAssertEqual(states.split(separator: "\n").map(String.init), ["CANCELLED", "CANCELLED"], "both jobs were cancelled, not run")
     }
 
     func testExecStageRunsOneStageAfterItsUpstreamAndLeavesTheLockfileToTheDriver() throws {
