@@ -71,6 +71,13 @@ public struct Trainer {
                 }
                 let output = x.withUnsafeBufferPointer { network.forward(UnsafeBufferPointer(rebasing: $0[0..<(m * training.columns)]), batch: m, mode: .training, generator: &state.generator) }
                 var loss = Self.evaluate(config.loss, output: output, labels: y, batch: m, width: width, oneHot: &oneHot, gradient: &gradient)
+                if let distillation = config.distillation {
+                    loss = order.withUnsafeBufferPointer { o in
+                        gradient.withUnsafeMutableBufferPointer { g in
+                            distillation.blend(hardLoss: loss, student: output, rows: UnsafeBufferPointer(rebasing: o[lower..<upper]), width: width, gradient: g)
+                        }
+                    }
+                }
                 correct += Self.correctCount(output, labels: y, batch: m, width: width)
                 gradient.withUnsafeBufferPointer { network.backward(UnsafeBufferPointer(rebasing: $0[0..<(m * width)]), batch: m) }
                 loss += applyRegularization(network, mask: weightMask)
