@@ -202,3 +202,29 @@ public final class QuantizedDenseLayer: EncodedWeightLayer {
     /// `2·in·units + units` operations (integer multiply-adds plus the bias).
     public var flopsPerSample: Int { 2 * inputCount * units + units }
 }
+
+extension QuantizedDenseLayer {
+    /// Builds the layer from its stored configuration (see `LayerFactory`).
+    static func make(_ configuration: [String: LayerValue]) throws -> QuantizedDenseLayer {
+        let r = try ConfigurationReader(kind: "dense_int8", configuration: configuration,
+                                        allowed: ["units", "kernel", "activations", "input_scale", "input_zero_point"])
+        func choice<T: RawRepresentable>(_ key: String, _ type: T.Type, default value: T) throws -> T where T.RawValue == String {
+            guard let raw = r.raw(key) else { return value }
+            guard case .string(let s) = raw, let v = T(rawValue: s) else {
+                throw r.error(key, expected: "one of the names documented for dense_int8", found: raw)
+            }
+            return v
+        }
+        let units = try r.int("units", minimum: 1)
+        let kernel = try choice("kernel", QuantizedKernel.self, default: .int8)
+        let activations = try choice("activations", ActivationQuantization.self, default: .dynamic)
+        var input: QuantizationParameters?
+        if activations == .static {
+            let scale = try r.double("input_scale", expected: "a number > 0") { $0 > 0 && $0.isFinite }
+            let zero = try r.int("input_zero_point", minimum: -128)
+            guard zero <= 127 else { throw LayerError("dense_int8: input_zero_point must be in [−128, 127], found \(zero)") }
+            input = QuantizationParameters(scale: Float(scale), zeroPoint: Int32(zero))
+        }
+        return QuantizedDenseLayer(units: units, kernel: kernel, activations: activations, inputParameters: input)
+    }
+}

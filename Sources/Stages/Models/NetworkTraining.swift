@@ -27,6 +27,7 @@ struct NetworkTraining {
 
         var config = try TrainingSetup.config(context, classes: classes, labels: labels)
         config.layerPenalties = try NetworkBuilder.layerPenalties(for: model)
+        config.distillation = try DistillationSetup.targets(context, source: source, classes: classes)
         let batch = max(1, min(config.batchSize, source.rows))
         let stepsPerEpoch = (source.rows + batch - 1) / batch
         let plannedRates = curve(config.schedule, epochs: config.epochs, stepsPerEpoch: stepsPerEpoch)
