@@ -20,43 +20,50 @@ public struct SharedWeights: Sendable, Equatable {
 
     /// Clusters `values` with 1-D k-means into `k = 2^bits` centroids (Han et al. 2016, "Deep Compression"):
     /// centroids start evenly spaced from min to max (linear initialisation), then Lloyd iterations assign every
-    /// weight to its nearest centroid (the lower index on ties) and move each centroid to its cluster's mean
-    /// (a centroid with an empty cluster stays put), until no assignment changes or `iterations` are done.
-    /// Deterministic: no random draws.
+    /// weight to its nearest centroid and move each centroid to its cluster's mean (a centroid with an empty
+    /// cluster stays put), until no assignment changes or `iterations` are done. Deterministic: no random draws.
+    ///
+    /// The nearest centroid is found by binary search over the midpoints between the sorted centroids (a value
+    /// exactly on a midpoint goes to the smaller centroid), so an iteration costs O(n log k).
     public init(clustering values: [Float], shape: [Int], bits: Int, iterations: Int = 100) {
         precondition((1...8).contains(bits), "weight sharing: bits must be 1…8")
         let k = 1 << bits
         let lo = values.min() ?? 0, hi = values.max() ?? 0
         var centroids = (0..<k).map { k == 1 ? lo : lo + (hi - lo) * Float($0) / Float(k - 1) }
         var assignment = [UInt8](repeating: 0, count: values.count)
+        var sums = [Double](repeating: 0, count: k), counts = [Int](repeating: 0, count: k)
         for iteration in 0...iterations {
+            let order = (0..<k).sorted { (centroids[$0], $0) < (centroids[$1], $1) }
+            let midpoints = (0..<(k - 1)).map { (centroids[order[$0]] + centroids[order[$0 + 1]]) / 2 }
             var changed = false
             values.withUnsafeBufferPointer { v in
                 assignment.withUnsafeMutableBufferPointer { a in
-                    for i in 0..<v.count {
-                        let nearest = UInt8(SharedWeights.nearest(v[i], in: centroids))
-                        if nearest != a[i] || iteration == 0 { changed = changed || nearest != a[i]; a[i] = nearest }
+                    midpoints.withUnsafeBufferPointer { m in
+                        order.withUnsafeBufferPointer { o in
+                            for i in 0..<v.count {
+                                // First midpoint ≥ v: the sorted position of the nearest centroid.
+                                var low = 0, high = m.count
+                                while low < high {
+                                    let mid = (low + high) >> 1
+                                    if m[mid] < v[i] { low = mid + 1 } else { high = mid }
+                                }
+                                let nearest = UInt8(o[low])
+                                if nearest != a[i] { changed = true; a[i] = nearest }
+                            }
+                        }
                     }
                 }
             }
-            if iteration > 0 && !changed { break }
-            if iteration == iterations { break }
-            var sums = [Double](repeating: 0, count: k), counts = [Int](repeating: 0, count: k)
-            for (i, c) in assignment.enumerated() { sums[Int(c)] += Double(values[i]); counts[Int(c)] += 1 }
+            if (iteration > 0 && !changed) || iteration == iterations { break }
+            for c in 0..<k { sums[c] = 0; counts[c] = 0 }
+            values.withUnsafeBufferPointer { v in
+                assignment.withUnsafeBufferPointer { a in
+                    for i in 0..<v.count { sums[Int(a[i])] += Double(v[i]); counts[Int(a[i])] += 1 }
+                }
+            }
             for c in 0..<k where counts[c] > 0 { centroids[c] = Float(sums[c] / Double(counts[c])) }
         }
         self.init(shape: shape, centroids: centroids, indices: assignment)
-    }
-
-    /// Index of the centroid nearest to `value` (the lowest index on ties).
-    public static func nearest(_ value: Float, in centroids: [Float]) -> Int {
-        var best = 0
-        var bestDistance = abs(value - centroids[0])
-        for c in 1..<centroids.count {
-            let d = abs(value - centroids[c])
-            if d < bestDistance { best = c; bestDistance = d }
-        }
-        return best
     }
 
     /// The weights: `centroids[indices[i]]`.
