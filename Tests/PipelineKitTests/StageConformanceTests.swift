@@ -28,6 +28,8 @@ final class StageConformanceTests: XCTestCase {
         "train": "kind: train\n    inputs: [scale.train, scale.validation]\n    model: {type: mlp, layers: [8]}\n    epochs: 2",
         "evaluate": "kind: evaluate\n    inputs: {model: subject.model, test: scale.validation}",
         "shell": "kind: shell\n    command: sh script.sh\n    deps: [script.sh]\n    outs: [copy.csv]",
+        "quantize": "kind: quantize\n    inputs: {model: model.model, calibration: scale.validation}\n    calibration: percentile",
+        "compress": "kind: compress\n    inputs: {model: model.model, data: scale.train}\n    method: {type: weight_sharing, bits: 2, fine_tune: {epochs: 1}}",
     ]
 
     private func pipeline(for kind: String, subject: String) -> String {
