@@ -105,7 +105,7 @@ final class TrainingResumeTests: XCTestCase {
     }
 
     private func modelHashIfAny(_ scratch: Scratch) throws -> String? {
-        guard let lock = try? String(contentsOfFile: scratch.path + "/net.lock", encoding: .utf8), lock.contains("  train:") else { return nil }
+        guard let lock = try? String(contentsOfFile: scratch.path + "/net.lock", encoding: .utf8), lock.components(separatedBy: "\n").contains("  train:") else { return nil }
         return try modelHash(scratch)
     }
 }
