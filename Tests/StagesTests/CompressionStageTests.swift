@@ -145,4 +145,16 @@ final class CompressionStageTests: XCTestCase {
         let soft = try harness.run(TrainStage(), params: distilled, inputs: [("train", train), ("teacher", teacher)])
         XCTAssertNotEqual(try network(plain.outputs["model"]!), try network(soft.outputs["model"]!))
     }
+
+    func testShowTableCountsBytesPerForm() throws {
+        let model = try trainedModel()
+        let result = try harness.run(QuantizeStage(), params: ["activations": .string("dynamic")], inputs: [("model", model)])
+        let lines = try XCTUnwrap(try NetworkStorageReport.lines(for: result.outputs["model"]!))
+        // Layer 0, dense 6×16 per-channel int8: 96 codes + 16 float scales + 16 int32 zero points = 224 bytes;
+        // with the float bias (64 bytes) 288 stored, against (96 + 16)·4 = 448 as float32.
+        let first = try XCTUnwrap(lines.first { $0.hasPrefix("  00 ") }).split(separator: " ").map(String.init)
+        XCTAssertEqual(first, ["00", "dense_int8", "112", "448", "224", "–", "–", "288"])
+        XCTAssertTrue(lines.last!.contains("smaller"))
+        XCTAssertNil(try NetworkStorageReport.lines(for: try harness.input("d", blobs(3, seed: 1)).path), "datasets get no table")
+    }
 }
