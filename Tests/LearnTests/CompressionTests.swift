@@ -265,4 +265,38 @@ final class CompressionTests: XCTestCase {
         }
         assertGradientsClose(numeric, analytic, "distillation")
     }
+
+    // MARK: Quantization-aware training
+
+    func testFakeQuantizedStepUsesTheGradientAtTheQuantizedWeightsAndUpdatesTheMasters() throws {
+        // One full-batch SGD step with fake quantization: master ← w − lr·∇L(dq(q(w))) (straight-through).
+        let x = randomValues(8 * 5, seed: 61)
+        let labels: [Int32] = [0, 1, 2, 0, 1, 2, 0, 1]
+        func network() throws -> Network {
+            let n = try Network(inputShape: [5], layers: [DenseLayer(units: 3)])
+            var g = SeededGenerator(seed: 62)
+            n.initialize(.xavierUniform, generator: &g)
+            _ = n.parameters.update(fromContentsOf: randomValues(n.parameterCount, seed: 63))
+            return n
+        }
+        let trained = try network(), reference = try network()
+        let master = Array(trained.parameters)
+        let fake = FakeQuantization(scheme: .affine, perChannel: true)
+        _ = fake.apply(to: reference)
+        var unused = SeededGenerator(seed: 0)
+        let out = x.withUnsafeBufferPointer { reference.forward($0, batch: 8, mode: .training, generator: &unused) }
+        var g = [Float](repeating: 0, count: 24)
+        _ = labels.withUnsafeBufferPointer { l in g.withUnsafeMutableBufferPointer { CrossEntropyLoss().evaluate(output: out, targets: .classes(l), batch: 8, width: 3, gradient: $0) } }
+        g.withUnsafeBufferPointer { reference.backward($0, batch: 8) }
+        let lr: Float = 0.5
+        var config = TrainingConfig(epochs: 1, batchSize: 8, shuffle: false, loss: CrossEntropyLoss(), optimizer: SGD(), schedule: ConstantSchedule(baseRate: lr))
+        config.fakeQuantization = fake
+        var trainer = Trainer(network: trained, config: config, generator: SeededGenerator(seed: 1))
+        try trainer.run(network: trained, training: InMemoryBatchSource(storage: .float32(x), labels: labels, columns: 5), validation: nil)
+        for i in master.indices {
+            XCTAssertEqual(trained.parameters[i], master[i] - lr * reference.gradients[i], accuracy: 1e-6, "parameter \(i)")
+        }
+        // The stored weights are the float masters, not their quantized values.
+        XCTAssertNotEqual(Array(trained.parameters[0..<15]), QuantizedTensor(quantizing: Array(trained.parameters[0..<15]), shape: [5, 3], scheme: .affine, channelAxis: 1).dequantized())
+    }
 }

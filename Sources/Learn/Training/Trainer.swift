@@ -69,6 +69,7 @@ public struct Trainer {
                         }
                     }
                 }
+                let masters = config.fakeQuantization?.apply(to: network)
                 let output = x.withUnsafeBufferPointer { network.forward(UnsafeBufferPointer(rebasing: $0[0..<(m * training.columns)]), batch: m, mode: .training, generator: &state.generator) }
                 var loss = Self.evaluate(config.loss, output: output, labels: y, batch: m, width: width, oneHot: &oneHot, gradient: &gradient)
                 if let distillation = config.distillation {
@@ -80,6 +81,7 @@ public struct Trainer {
                 }
                 correct += Self.correctCount(output, labels: y, batch: m, width: width)
                 gradient.withUnsafeBufferPointer { network.backward(UnsafeBufferPointer(rebasing: $0[0..<(m * width)]), batch: m) }
+                if let masters { FakeQuantization.restore(masters, in: network) }
                 loss += applyRegularization(network, mask: weightMask)
                 let rate = config.schedule.rate(at: TrainingPosition(epoch: epoch, step: step, stepsPerEpoch: steps))
                 weightMask.withUnsafeBufferPointer { mask in

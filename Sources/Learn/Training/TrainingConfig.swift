@@ -61,6 +61,8 @@ public struct TrainingConfig: Sendable {
     public var oneHotTargets: Bool
     /// Knowledge distillation from a teacher's logits, blended into the loss (nil: none).
     public var distillation: Distillation?
+    /// Quantization-aware training: fake-quantized dense weights with straight-through gradients (nil: off).
+    public var fakeQuantization: FakeQuantization?
 
     /// Creates a configuration.
     public init(epochs: Int, batchSize: Int, shuffle: Bool = true, loss: any Loss, optimizer: any Optimizer,

@@ -35,6 +35,10 @@ public struct TrainStage: StageKind {
                     ParamDecl("temperature", .number(min: 0, exclusiveMin: true), default: .double(4), help: "Softmax temperature T for teacher and student."),
                     ParamDecl("alpha", .number(min: 0, max: 1), default: .double(0.9), help: "Weight of the soft term α·T²·KL; the hard loss gets 1 − α."),
                 ]), help: "Networks: knowledge distillation from the stage's model input (the teacher), Hinton et al. 2015."),
+                ParamDecl("quantization_aware", .object([
+                    ParamDecl("scheme", .choice(["symmetric", "affine"]), default: .string("symmetric"), help: "int8 scheme of the fake-quantized weights."),
+                    ParamDecl("granularity", .choice(["per_tensor", "per_channel"]), default: .string("per_channel"), help: "One scale per layer or per output unit."),
+                ]), help: "Networks: quantization-aware training — dense weights fake-quantized to int8 in every step, straight-through gradients."),
                 ParamDecl("memory_limit_mb", .int(min: 0), default: .int(2048),
                           help: "Networks: datasets whose features take more are streamed from HDF5 batch by batch (same batches, same model)."),
             ],
@@ -66,6 +70,9 @@ public struct TrainStage: StageKind {
         let family = context.params["model"]?.mapValue?["type"]?.stringValue
         if context.params["distillation"] != nil, let family, !["mlp", "sequential"].contains(family) {
             problems.append(KindProblem(.param("distillation"), "distillation trains networks (mlp, sequential), not \(family)"))
+        }
+        if context.params["quantization_aware"] != nil, let family, !["mlp", "sequential"].contains(family) {
+            problems.append(KindProblem(.param("quantization_aware"), "quantization-aware training applies to networks (mlp, sequential), not \(family)"))
         }
         if let family, let plugIn = ModelFamilyCatalog.builtIn.family(family) {
             return problems + FamilyTraining.check(plugIn, context)

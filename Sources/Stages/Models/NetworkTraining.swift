@@ -28,6 +28,10 @@ struct NetworkTraining {
         var config = try TrainingSetup.config(context, classes: classes, labels: labels)
         config.layerPenalties = try NetworkBuilder.layerPenalties(for: model)
         config.distillation = try DistillationSetup.targets(context, source: source, classes: classes)
+        if let qat = context.params["quantization_aware"]?.mapValue {
+            config.fakeQuantization = FakeQuantization(scheme: QuantizationScheme(rawValue: qat["scheme"]?.stringValue ?? "symmetric") ?? .symmetric,
+                                                       perChannel: qat["granularity"]?.stringValue != "per_tensor")
+        }
         let batch = max(1, min(config.batchSize, source.rows))
         let stepsPerEpoch = (source.rows + batch - 1) / batch
         let plannedRates = curve(config.schedule, epochs: config.epochs, stepsPerEpoch: stepsPerEpoch)
