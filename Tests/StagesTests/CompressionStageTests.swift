@@ -157,4 +157,18 @@ final class CompressionStageTests: XCTestCase {
         XCTAssertTrue(lines.last!.contains("smaller"))
         XCTAssertNil(try NetworkStorageReport.lines(for: try harness.input("d", blobs(3, seed: 1)).path), "datasets get no table")
     }
+
+    func testQuantizationAwareTrainingReachesTheTrainerAndKeepsFloatMasters() throws {
+        let train = try harness.input("train3", blobs(150, seed: 5))
+        let model: ParamValue = .map(["type": .string("mlp"), "layers": .list([.int(4)])])
+        let base: [String: ParamValue] = ["model": model, "epochs": .int(2), "batch_size": .int(32)]
+        var qat = base
+        qat["quantization_aware"] = .map(["scheme": .string("symmetric"), "granularity": .string("per_channel")])
+        let plain = try network(try harness.run(TrainStage(), params: base, inputs: [("train", train)]).outputs["model"]!)
+        let aware = try network(try harness.run(TrainStage(), params: qat, inputs: [("train", train)]).outputs["model"]!)
+        XCTAssertNotEqual(plain, aware, "fake quantization changes the gradients")
+        // The stored weights are the float masters, not values on their int8 grid.
+        let w = aware.layers[0].parameters.first { $0.name == "weight" }!
+        XCTAssertNotEqual(w.values, QuantizedTensor(quantizing: w.values, shape: w.shape, scheme: .symmetric, channelAxis: 1).dequantized())
+    }
 }
