@@ -63,6 +63,8 @@ public struct TrainingConfig: Sendable {
     public var distillation: Distillation?
     /// Quantization-aware training: fake-quantized dense weights with straight-through gradients (nil: off).
     public var fakeQuantization: FakeQuantization?
+    /// On-the-fly augmentation of every training mini-batch (seeded per epoch and step), if any.
+    public var augmentation: BatchAugmentation?
 
     /// Creates a configuration.
     public init(epochs: Int, batchSize: Int, shuffle: Bool = true, loss: any Loss, optimizer: any Optimizer,

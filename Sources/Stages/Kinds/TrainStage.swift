@@ -39,6 +39,9 @@ public struct TrainStage: StageKind {
                     ParamDecl("scheme", .choice(["symmetric", "affine"]), default: .string("symmetric"), help: "int8 scheme of the fake-quantized weights."),
                     ParamDecl("granularity", .choice(["per_tensor", "per_channel"]), default: .string("per_channel"), help: "One scale per layer or per output unit."),
                 ]), help: "Networks: quantization-aware training — dense weights fake-quantized to int8 in every step, straight-through gradients."),
+                ParamDecl("augment", .object(AugmentationParameters.fields + [
+                    ParamDecl("mixup", .number(min: 0, exclusiveMin: true), help: "Mixup with λ ~ Beta(α, α) per batch; the loss gets soft targets."),
+                ]), help: "Networks: augment every training mini-batch on the fly, seeded per epoch and step (validation is never augmented)."),
                 ParamDecl("memory_limit_mb", .int(min: 0), default: .int(2048),
                           help: "Networks: datasets whose features take more are streamed from HDF5 batch by batch (same batches, same model)."),
             ],
@@ -73,6 +76,16 @@ public struct TrainStage: StageKind {
         }
         if context.params["quantization_aware"] != nil, let family, !["mlp", "sequential"].contains(family) {
             problems.append(KindProblem(.param("quantization_aware"), "quantization-aware training applies to networks (mlp, sequential), not \(family)"))
+        }
+        if let augment = context.params["augment"]?.mapValue {
+            if family == nil || family == "softmax_regression" || ModelFamilyCatalog.builtIn.family(family!) != nil {
+                problems.append(KindProblem(.param("augment"), "augment applies to networks trained by mini-batches (mlp, sequential), not '\(family ?? "softmax_regression")'",
+                                            hint: "augment the training rows beforehand with a preprocess step {type: augment, ...}"))
+            }
+            problems += AugmentationParameters.check(augment).map { KindProblem(.param("augment"), "augment.\($0)") }
+            if augment["mixup"] != nil, context.params["loss"]?.mapValue?["type"]?.stringValue == "hinge" {
+                problems.append(KindProblem(.param("augment"), "augment.mixup needs a loss that takes soft targets (cross_entropy, mse, …), not hinge"))
+            }
         }
         if let family, let plugIn = ModelFamilyCatalog.builtIn.family(family) {
             return problems + FamilyTraining.check(plugIn, context)

@@ -32,6 +32,11 @@ struct NetworkTraining {
             config.fakeQuantization = FakeQuantization(scheme: QuantizationScheme(rawValue: qat["scheme"]?.stringValue ?? "symmetric") ?? .symmetric,
                                                        perChannel: qat["granularity"]?.stringValue != "per_tensor")
         }
+        if let augment = context.params["augment"]?.mapValue {
+            let (image, tabular) = try AugmentationParameters.make(augment, sampleShape: trainShape, owner: "augment")
+            var seeds = context.generator("augment")
+            config.augmentation = BatchAugmentation(image: image, sampleShape: trainShape, tabular: tabular, seed: seeds.next())
+        }
         let batch = max(1, min(config.batchSize, source.rows))
         let stepsPerEpoch = (source.rows + batch - 1) / batch
         let plannedRates = curve(config.schedule, epochs: config.epochs, stepsPerEpoch: stepsPerEpoch)
