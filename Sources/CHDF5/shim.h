@@ -11,6 +11,7 @@ static inline hid_t pl_h5t_native_double(void) { return H5T_NATIVE_DOUBLE; }
 static inline hid_t pl_h5t_native_int32(void) { return H5T_NATIVE_INT32; }
 static inline hid_t pl_h5t_native_int64(void) { return H5T_NATIVE_INT64; }
 static inline hid_t pl_h5t_native_uint8(void) { return H5T_NATIVE_UINT8; }
+static inline hid_t pl_h5t_native_int8(void) { return H5T_NATIVE_INT8; }
 static inline hid_t pl_h5t_c_s1(void) { return H5T_C_S1; }
 static inline size_t pl_h5t_variable(void) { return H5T_VARIABLE; }
 

@@ -1,5 +1,6 @@
 import Foundation
 import PipelineStore
+import Stages
 
 /// Describes what an artifact holds (`pipeline show`): for HDF5, every group and dataset with shape,
 /// dtype, chunking, compression and attributes, and the values of small datasets; for a directory, its files.
@@ -27,6 +28,7 @@ public enum ArtifactInspector {
         defer { try? file.close() }
         var lines: [String] = ["\(path)"]
         try describeGroup(file.root, name: "/", depth: 0, into: &lines)
+        if let table = try NetworkStorageReport.lines(for: path) { lines += table }
         return lines.joined(separator: "\n") + "\n"
     }
 

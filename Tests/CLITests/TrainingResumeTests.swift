@@ -4,7 +4,9 @@ import XCTest
 /// A training run killed with SIGKILL resumes from its last epoch checkpoint on the next `pipeline run`
 /// and ends with a model bit-identical to an uninterrupted run.
 final class TrainingResumeTests: XCTestCase {
-    private func makeWorkspace() throws -> Scratch {
+    /// With `distil`, `train` is a student distilled from a `teacher` stage (a model input), so the resume also
+    /// covers the distillation path (teacher logits are recomputed on resume and must give the same model).
+    private func makeWorkspace(distil: Bool = false) throws -> Scratch {
         let scratch = try Scratch()
         var lines = ["a,b,c,d,label"]
         var state: UInt64 = 99
@@ -32,7 +34,20 @@ final class TrainingResumeTests: XCTestCase {
             schedule: {type: cosine}
             epochs: 150
             batch_size: 8
-        """)
+        """ + (distil ? """
+
+            distillation: {temperature: 3, alpha: 0.5}
+          teacher:
+            kind: train
+            inputs: [split.train]
+            model: {type: mlp, layers: [16]}
+            epochs: 3
+        """ : ""))
+        if distil {
+            let text = try String(contentsOfFile: scratch.path + "/net.yaml", encoding: .utf8)
+            try scratch.write("net.yaml", text.replacingOccurrences(of: "inputs: [split.train, split.validation]",
+                                                                    with: "inputs: {train: split.train, validation: split.validation, teacher: teacher.model}"))
+        }
         return scratch
     }
 
@@ -45,8 +60,21 @@ final class TrainingResumeTests: XCTestCase {
     }
 
     func testKilledTrainingResumesFromItsCheckpointBitIdentically() throws {
-        let killed = try makeWorkspace(), straight = try makeWorkspace()
+        try checkResume(distil: false)
+    }
+
+    func testKilledDistillationResumesFromItsCheckpointBitIdentically() throws {
+        try checkResume(distil: true)
+    }
+
+    private func checkResume(distil: Bool) throws {
+        let killed = try makeWorkspace(distil: distil), straight = try makeWorkspace(distil: distil)
         defer { killed.remove(); straight.remove() }
+        if distil {
+            // The teacher first, so the only training running when the process is killed is the student's.
+            let teacher = try CLI.run(["run", "net.yaml", "--stage", "teacher"], in: killed.path)
+            XCTAssertEqual(teacher.status, 0, teacher.stdout + teacher.stderr)
+        }
 
         let run = try CLI.start(["run", "net.yaml"], in: killed.path)
         // Kill -9 once an epoch checkpoint exists (and, with luck, a few more epochs have passed).
@@ -77,7 +105,7 @@ final class TrainingResumeTests: XCTestCase {
     }
 
     private func modelHashIfAny(_ scratch: Scratch) throws -> String? {
-        guard let lock = try? String(contentsOfFile: scratch.path + "/net.lock", encoding: .utf8), lock.contains("  train:") else { return nil }
+        guard let lock = try? String(contentsOfFile: scratch.path + "/net.lock", encoding: .utf8), lock.components(separatedBy: "\n").contains("  train:") else { return nil }
         return try modelHash(scratch)
     }
 }

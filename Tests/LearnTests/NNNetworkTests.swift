@@ -126,7 +126,10 @@ final class NNNetworkTests: XCTestCase {
          AvgPool2DLayer(size: 3, stride: 1),
          FlattenLayer(),
          DropoutLayer(rate: 0.25),
-         BatchNormLayer(momentum: 0.05, epsilon: 1e-3), BatchNormLayer()]
+         BatchNormLayer(momentum: 0.05, epsilon: 1e-3), BatchNormLayer(),
+         QuantizedDenseLayer(units: 5, kernel: .int8, activations: .dynamic, inputParameters: nil),
+         QuantizedDenseLayer(units: 2, kernel: .int8, activations: .static, inputParameters: QuantizationParameters(scale: 0.05, zeroPoint: -7)),
+         QuantizedDenseLayer(units: 3, kernel: .dequantize, activations: .dynamic, inputParameters: nil)]
         + Activation.allCases.map { ActivationLayer($0) }
         + [ActivationLayer(.leakyRelu, alpha: 0.2), ActivationLayer(.elu, alpha: 0.7)]
     }

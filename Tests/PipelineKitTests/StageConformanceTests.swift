@@ -29,6 +29,8 @@ final class StageConformanceTests: XCTestCase {
         "evaluate": "kind: evaluate\n    inputs: {model: subject.model, test: scale.validation}",
         "search": "kind: search\n    inputs: [scoring.metrics]\n    objective: {metric: accuracy}\n    space: {model.l2: {type: log_uniform, low: 1.0e-4, high: 1.0e-1}}\n    trials: 3\n    best: model",
         "shell": "kind: shell\n    command: sh script.sh\n    deps: [script.sh]\n    outs: [copy.csv]",
+        "quantize": "kind: quantize\n    inputs: {model: model.model, calibration: scale.validation}\n    calibration: percentile",
+        "compress": "kind: compress\n    inputs: {model: model.model, data: scale.train}\n    method: {type: weight_sharing, bits: 2, fine_tune: {epochs: 1}}",
     ]
 
     private func pipeline(for kind: String, subject: String) -> String {

@@ -12,9 +12,11 @@
 /// - "dropout": `rate` (number in [0, 1)).
 /// - "batch_norm": `momentum` (in [0, 1], default 0.1), `epsilon` (> 0, default 1e-5).
 /// - "activation": `activation` (one of `Activation`'s raw values), `alpha` (number, leaky_relu and elu only).
+/// - "dense_int8": `units`, `kernel` ("int8" or "dequantize"), `activations` ("dynamic" or "static"; static needs
+///   `input_scale` > 0 and `input_zero_point` in [−128, 127]); its weight arrives encoded (`QuantizedDenseLayer`).
 public enum LayerFactory {
     /// Every kind `make` knows, in documentation order.
-    public static let kinds = ["dense", "conv2d", "max_pool", "avg_pool", "flatten", "dropout", "batch_norm", "activation"]
+    public static let kinds = ["dense", "conv2d", "max_pool", "avg_pool", "flatten", "dropout", "batch_norm", "activation", "dense_int8"]
 
     /// A new, unbuilt layer of `kind` configured by `configuration`.
     ///
@@ -75,6 +77,8 @@ public enum LayerFactory {
                 alpha = try r.double("alpha", expected: "a finite number") { $0.isFinite }
             }
             return ActivationLayer(function, alpha: alpha)
+        case "dense_int8":
+            return try QuantizedDenseLayer.make(configuration)
         default:
             throw LayerError("unknown layer kind '\(kind)'; expected one of \(kinds.joined(separator: ", "))")
         }

@@ -81,12 +81,21 @@ public struct Trainer {
                     }
                     mixed = augmentation.mixes
                 }
+                let masters = config.fakeQuantization?.apply(to: network)
                 let output = x.withUnsafeBufferPointer { network.forward(UnsafeBufferPointer(rebasing: $0[0..<(m * training.columns)]), batch: m, mode: .training, generator: &state.generator) }
                 var loss = mixed
                     ? Self.evaluate(config.loss, output: output, softTargets: soft, batch: m, width: width, gradient: &gradient)
                     : Self.evaluate(config.loss, output: output, labels: y, batch: m, width: width, oneHot: &oneHot, gradient: &gradient)
+                if let distillation = config.distillation {
+                    loss = order.withUnsafeBufferPointer { o in
+                        gradient.withUnsafeMutableBufferPointer { g in
+                            distillation.blend(hardLoss: loss, student: output, rows: UnsafeBufferPointer(rebasing: o[lower..<upper]), width: width, gradient: g)
+                        }
+                    }
+                }
                 correct += Self.correctCount(output, labels: y, batch: m, width: width)
                 gradient.withUnsafeBufferPointer { network.backward(UnsafeBufferPointer(rebasing: $0[0..<(m * width)]), batch: m) }
+                if let masters { FakeQuantization.restore(masters, in: network) }
                 loss += applyRegularization(network, mask: weightMask)
                 let rate = config.schedule.rate(at: TrainingPosition(epoch: epoch, step: step, stepsPerEpoch: steps))
                 weightMask.withUnsafeBufferPointer { mask in

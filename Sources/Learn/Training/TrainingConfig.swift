@@ -59,6 +59,10 @@ public struct TrainingConfig: Sendable {
     public var earlyStopping: EarlyStopping?
     /// Give the loss one-hot value rows instead of class indices (for mse, mae, huber, binary cross-entropy).
     public var oneHotTargets: Bool
+    /// Knowledge distillation from a teacher's logits, blended into the loss (nil: none).
+    public var distillation: Distillation?
+    /// Quantization-aware training: fake-quantized dense weights with straight-through gradients (nil: off).
+    public var fakeQuantization: FakeQuantization?
     /// On-the-fly augmentation of every training mini-batch (seeded per epoch and step), if any.
     public var augmentation: BatchAugmentation?
 

@@ -5,7 +5,7 @@ public struct HDF5Dataset: Sendable {
     let handle: HDF5ObjectHandle
     /// Dimensions, outermost first (`[]` for a scalar).
     public let shape: [Int]
-    /// The element type (stored integers narrower than 32 bits report `.int32`, see `HDF5ElementType`).
+    /// The element type (int8 reports `.int8`; other integers narrower than 32 bits report `.int32`, see `HDF5ElementType`).
     public let elementType: HDF5ElementType
     /// Chunk dimensions when the dataset is chunked, else nil.
     public let chunkShape: [Int]?

@@ -31,20 +31,36 @@ public struct TrainStage: StageKind {
                 ParamDecl("max_norm", .number(min: 0, exclusiveMin: true), help: "Max-norm constraint on each unit's incoming weights (networks)."),
                 ParamDecl("early_stopping", TrainingParameters.earlyStopping, help: "Stop when the monitored metric stops improving."),
                 ParamDecl("tolerance", .number(min: 0), default: .double(1e-5), help: "softmax_regression: convergence tolerance."),
+                ParamDecl("distillation", .object([
+                    ParamDecl("temperature", .number(min: 0, exclusiveMin: true), default: .double(4), help: "Softmax temperature T for teacher and student."),
+                    ParamDecl("alpha", .number(min: 0, max: 1), default: .double(0.9), help: "Weight of the soft term α·T²·KL; the hard loss gets 1 − α."),
+                ]), help: "Networks: knowledge distillation from the stage's model input (the teacher), Hinton et al. 2015."),
+                ParamDecl("quantization_aware", .object([
+                    ParamDecl("scheme", .choice(["symmetric", "affine"]), default: .string("symmetric"), help: "int8 scheme of the fake-quantized weights."),
+                    ParamDecl("granularity", .choice(["per_tensor", "per_channel"]), default: .string("per_channel"), help: "One scale per layer or per output unit."),
+                ]), help: "Networks: quantization-aware training — dense weights fake-quantized to int8 in every step, straight-through gradients."),
                 ParamDecl("augment", .object(AugmentationParameters.fields + [
                     ParamDecl("mixup", .number(min: 0, exclusiveMin: true), help: "Mixup with λ ~ Beta(α, α) per batch; the loss gets soft targets."),
                 ]), help: "Networks: augment every training mini-batch on the fly, seeded per epoch and step (validation is never augmented)."),
                 ParamDecl("memory_limit_mb", .int(min: 0), default: .int(2048),
                           help: "Networks: datasets whose features take more are streamed from HDF5 batch by batch (same batches, same model)."),
             ],
-            inputs: [InputRule(.dataset, min: 1, max: 2)],
+            inputs: [InputRule(.dataset, min: 1, max: 2), InputRule(.model, min: 0, max: 1)],
             outputs: { _ in [OutputDecl("model", .model)] },
             check: { context in Self.check(context) })
     }
 
     static func check(_ context: KindCheckContext) -> [KindProblem] {
         var problems: [KindProblem] = []
-        let keys = context.inputs.map(\.key)
+        let keys = context.inputs.filter { $0.type == .dataset }.map(\.key)
+        let teachers = context.inputs.filter { $0.type == .model }.count
+        if context.params["distillation"] != nil, teachers == 0 {
+            problems.append(KindProblem(.param("distillation"), "distillation needs a teacher: a model input",
+                                        hint: "inputs: {train: scale.train, validation: scale.validation, teacher: big.model}"))
+        }
+        if context.params["distillation"] == nil, teachers > 0 {
+            problems.append(KindProblem(.inputs, "a model input is a distillation teacher; add the distillation option", hint: "distillation: {temperature: 4, alpha: 0.9}"))
+        }
         if keys.count == 2, !keys.contains("train") {
             problems.append(KindProblem(.inputs, "with two dataset inputs one must be named 'train' (the other is the validation set); found \(keys.joined(separator: ", "))",
                                         hint: "name them: inputs: {train: split.train, validation: split.validation}"))
@@ -55,6 +71,12 @@ public struct TrainStage: StageKind {
                                         hint: "add one: inputs: {train: split.train, validation: split.validation}, or monitor train_loss"))
         }
         let family = context.params["model"]?.mapValue?["type"]?.stringValue
+        if context.params["distillation"] != nil, let family, !["mlp", "sequential"].contains(family) {
+            problems.append(KindProblem(.param("distillation"), "distillation trains networks (mlp, sequential), not \(family)"))
+        }
+        if context.params["quantization_aware"] != nil, let family, !["mlp", "sequential"].contains(family) {
+            problems.append(KindProblem(.param("quantization_aware"), "quantization-aware training applies to networks (mlp, sequential), not \(family)"))
+        }
         if let augment = context.params["augment"]?.mapValue {
             if family == nil || family == "softmax_regression" || ModelFamilyCatalog.builtIn.family(family!) != nil {
                 problems.append(KindProblem(.param("augment"), "augment applies to networks trained by mini-batches (mlp, sequential), not '\(family ?? "softmax_regression")'",

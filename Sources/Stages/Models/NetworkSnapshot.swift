@@ -13,11 +13,15 @@ public struct NetworkSnapshot: Sendable, Equatable {
         public var parameters: [(name: String, shape: [Int], values: [Float])]
         /// Saved state tensors by name.
         public var state: [(name: String, shape: [Int], values: [Float])]
+        /// Parameters stored in a compressed form (int8, codebook, binary), by name; `parameters` holds their
+        /// decoded values. The model file stores only the encoded form.
+        public var encodings: [String: TensorEncoding] = [:]
 
         public static func == (a: LayerRecord, b: LayerRecord) -> Bool {
             a.kind == b.kind && a.configuration == b.configuration
                 && a.parameters.map(\.name) == b.parameters.map(\.name) && a.parameters.map(\.values) == b.parameters.map(\.values)
                 && a.state.map(\.name) == b.state.map(\.name) && a.state.map(\.values) == b.state.map(\.values)
+                && a.encodings == b.encodings
         }
     }
 
@@ -81,6 +85,7 @@ public struct NetworkSnapshot: Sendable, Equatable {
             }
             _ = UnsafeMutableBufferPointer(rebasing: network.state[entry.range]).update(fromContentsOf: tensor.values)
         }
+        try loadEncodedWeights(into: network)
         return network
     }
 
@@ -105,7 +110,10 @@ public struct NetworkSnapshot: Sendable, Equatable {
                 }
                 try g.setAttribute("config." + key, value)
             }
-            for tensor in layer.parameters { _ = try g.createDataset(tensor.name, shape: tensor.shape, data: tensor.values) }
+            for tensor in layer.parameters {
+                if let encoding = layer.encodings[tensor.name] { try Self.write(encoding, named: tensor.name, to: g); continue }
+                _ = try g.createDataset(tensor.name, shape: tensor.shape, data: tensor.values)
+            }
             for tensor in layer.state {
                 let d = try g.createDataset(tensor.name, shape: tensor.shape, data: tensor.values)
                 try d.setAttribute("role", .string("state (not trained)"))
@@ -134,7 +142,13 @@ public struct NetworkSnapshot: Sendable, Equatable {
                 }
             }
             var record = LayerRecord(kind: kind, configuration: configuration, parameters: [], state: [])
-            for child in try g.children() where !child.isGroup {
+            for child in try g.children() {
+                if child.isGroup {
+                    let encoding = try Self.readEncoding(try g.group(child.name))
+                    record.parameters.append((child.name, encoding.shape, encoding.decoded()))
+                    record.encodings[child.name] = encoding
+                    continue
+                }
                 let d = try g.dataset(child.name)
                 let tensor = (name: child.name, shape: d.shape, values: try d.read(as: Float.self))
                 if try d.attribute("role") != nil { record.state.append(tensor) } else { record.parameters.append(tensor) }

@@ -27,6 +27,11 @@ struct NetworkTraining {
 
         var config = try TrainingSetup.config(context, classes: classes, labels: labels)
         config.layerPenalties = try NetworkBuilder.layerPenalties(for: model)
+        config.distillation = try DistillationSetup.targets(context, source: source, classes: classes)
+        if let qat = context.params["quantization_aware"]?.mapValue {
+            config.fakeQuantization = FakeQuantization(scheme: QuantizationScheme(rawValue: qat["scheme"]?.stringValue ?? "symmetric") ?? .symmetric,
+                                                       perChannel: qat["granularity"]?.stringValue != "per_tensor")
+        }
         if let augment = context.params["augment"]?.mapValue {
             let (image, tabular) = try AugmentationParameters.make(augment, sampleShape: trainShape, owner: "augment")
             var seeds = context.generator("augment")
