@@ -24,6 +24,8 @@ final class ClassicalFamilyPipelineTests: XCTestCase {
         ("logistic_regression", "{type: logistic_regression, C: 1.0}"),
         ("logistic_regression_l1", "{type: logistic_regression, C: 0.5, penalty: l1, max_iter: 500}"),
         ("linear_svm", "{type: linear_svm, C: 0.5, loss: hinge}"),
+        ("knn", "{type: knn, n_neighbors: 5, weights: distance}"),
+        ("gaussian_nb", "gaussian_nb"),
     ]
 
     private func pipeline(model: String) -> String {

@@ -95,9 +95,20 @@ m = LinearSVC(C=0.5, loss="hinge", dual=True, tol=1e-10, max_iter=1000000).fit(X
 emit('LinearSVC(C=0.5, loss="hinge", dual=True, tol=1e-10, max_iter=1000000).fit(xClasses, yClasses).coef_ (one-vs-rest)', "linearSVMHingeCoef", m.coef_)
 emit("... .intercept_", "linearSVMHingeIntercept", m.intercept_)
 
-import sys, os
-extra = os.path.join(os.path.dirname(__file__), "classical_references_more.py")
-if os.path.exists(extra):
-    exec(open(extra).read())
+m = KNeighborsClassifier(n_neighbors=5).fit(XC[:60], yC[:60])
+emit("KNeighborsClassifier(n_neighbors=5).fit(xClasses[:60], yClasses[:60]).predict_proba(xClasses[60:])", "knnUniformProba", m.predict_proba(XC[60:]))
+m = KNeighborsClassifier(n_neighbors=7, weights="distance").fit(XC[:60], yC[:60])
+emit('KNeighborsClassifier(n_neighbors=7, weights="distance").fit(xClasses[:60], yClasses[:60]).predict_proba(xClasses[60:])', "knnDistanceProba", m.predict_proba(XC[60:]))
+m = KNeighborsRegressor(n_neighbors=4, weights="distance").fit(XR, yR)
+emit('KNeighborsRegressor(n_neighbors=4, weights="distance").fit(xRegression, yRegression).predict(xRegressionValidation)', "knnRegression", m.predict(XRv))
+
+m = GaussianNB().fit(XC, yC)
+emit("GaussianNB().fit(xClasses, yClasses).theta_", "gaussianNBTheta", m.theta_)
+emit("... .var_", "gaussianNBVar", m.var_)
+emit("... .predict_proba(xClasses[:10])", "gaussianNBProba", m.predict_proba(XC[:10]))
+m = MultinomialNB(alpha=0.5).fit(XM, yM)
+emit("MultinomialNB(alpha=0.5).fit(xCounts, yCounts).feature_log_prob_", "multinomialNBLogProb", m.feature_log_prob_)
+emit("... .predict_proba(xCounts[:10])", "multinomialNBProba", m.predict_proba(XM[:10]))
+
 print("\n".join(out))
 print("}")

@@ -151,6 +151,7 @@ public struct ModelFamilyCatalog: Sendable {
     public static let builtIn = ModelFamilyCatalog([
         LinearRegressionFamily(), RidgeFamily(), ElasticNetFamily(isLasso: true), ElasticNetFamily(isLasso: false),
         LogisticRegressionFamily(), LinearSVMFamily(),
+        NearestNeighborsFamily(), GaussianNaiveBayesFamily(), MultinomialNaiveBayesFamily(),
     ])
 
     /// The family called `name`.
