@@ -26,6 +26,8 @@ final class ClassicalFamilyPipelineTests: XCTestCase {
         ("linear_svm", "{type: linear_svm, C: 0.5, loss: hinge}"),
         ("knn", "{type: knn, n_neighbors: 5, weights: distance}"),
         ("gaussian_nb", "gaussian_nb"),
+        ("svm", "{type: svm, kernel: rbf, C: 1.0, gamma: scale}"),
+        ("svm_probability_ovr", "{type: svm, kernel: rbf, probability: true, multiclass: ovr}"),
     ]
 
     private func pipeline(model: String) -> String {

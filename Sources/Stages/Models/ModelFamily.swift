@@ -151,7 +151,7 @@ public struct ModelFamilyCatalog: Sendable {
     public static let builtIn = ModelFamilyCatalog([
         LinearRegressionFamily(), RidgeFamily(), ElasticNetFamily(isLasso: true), ElasticNetFamily(isLasso: false),
         LogisticRegressionFamily(), LinearSVMFamily(),
-        NearestNeighborsFamily(), GaussianNaiveBayesFamily(), MultinomialNaiveBayesFamily(),
+        NearestNeighborsFamily(), GaussianNaiveBayesFamily(), MultinomialNaiveBayesFamily(), KernelSVMFamily(),
     ])
 
     /// The family called `name`.
