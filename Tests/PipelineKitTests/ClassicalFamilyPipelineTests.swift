@@ -87,4 +87,48 @@ final class ClassicalFamilyPipelineTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("l1_ratio"), "\(error)")
         }
     }
+
+    /// Regression from YAML: CSV `target:` → split → lasso path chosen on the validation part. The data follow
+    /// y = 3·a − 2·b + 0.1·noise with c irrelevant, so the chosen fit keeps a and b and the validation error is
+    /// near the noise variance (0.01).
+    func testLassoPathRunsFromYAMLOnARegressionTarget() throws {
+        var state: UInt64 = 99
+        func uniform() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53) * 2 - 1
+        }
+        var lines = ["a,b,c,y"]
+        for _ in 0..<200 {
+            let (a, b, c) = (uniform(), uniform(), uniform())
+            lines.append(String(format: "%.5f,%.5f,%.5f,%.5f", a, b, c, 3 * a - 2 * b + 0.1 * uniform()))
+        }
+        try bench.write("reg.csv", lines.joined(separator: "\n") + "\n")
+        try bench.write("p.yaml", """
+        pipeline: 1
+        name: small
+        seed: 5
+        stages:
+          data:
+            kind: load
+            path: reg.csv
+            target: y
+          split:
+            kind: split
+            inputs: [data]
+            validation: 0.25
+            test: 0.0
+            stratify: false
+          train:
+            kind: train
+            inputs: {train: split.train, validation: split.validation}
+            model: {type: lasso, n_alphas: 20}
+
+        """)
+        let run = try bench.run()
+        XCTAssertTrue(run.succeeded, "\(run.outcomes)")
+        let metrics = try bench.lockfile().stages["train"]!.metrics
+        XCTAssertLessThan(metrics["validation_mse"]!, 0.02, "\(metrics)")
+        XCTAssertGreaterThanOrEqual(metrics["nonzero_coefficients"]!, 2)
+        XCTAssertLessThan(metrics["alpha"]!, 0.05)
+    }
 }
