@@ -1,3 +1,4 @@
+import Learn
 import PipelineSpec
 import Stages
 import XCTest
@@ -116,5 +117,21 @@ final class LinearFamilyTests: XCTestCase {
         let p = try Classical.predict(hinge, R.xClasses)
         XCTAssertEqual(p.filter { $0 == 1 }.count, 90)
         XCTAssertGreaterThan(zip(Classical.argmax(p, classes: 3), R.yClasses).filter { $0 == $1 }.count, 70)
+    }
+
+    /// Large problems (≥ 1M feature values, e.g. Fashion-MNIST) take the float32 sgemm path; forced on the small
+    /// multinomial case it reaches the same scikit-learn optimum to float precision.
+    func testFloatPathOfLogisticRegressionReachesTheSameOptimum() {
+        let x = R.xClasses.map(Float.init)
+        let problem = x.withUnsafeBufferPointer {
+            LogisticProblem($0, rows: 90, columns: 4, labels: R.yClasses, classes: 3, fitIntercept: true, floatThreshold: 0)
+        }
+        XCTAssertTrue(problem.usesFloat)
+        let result = problem.fit(c: 0.5, l1Ratio: 0, tol: 1e-5, maxIterations: 1000)
+        // Parameters are feature-major (4 × 3) then 3 intercepts; coef_ is 3 × 4.
+        var coef = [Double](repeating: 0, count: 12)
+        for j in 0..<4 { for k in 0..<3 { coef[k * 4 + j] = result.parameters[j * 3 + k] } }
+        assertClose(coef, R.logisticMultiCoef, tolerance: 1e-3, "float-path coef")
+        assertClose(Array(result.parameters[12...]), R.logisticMultiIntercept, tolerance: 1e-3, "float-path intercept")
     }
 }

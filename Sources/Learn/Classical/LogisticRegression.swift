@@ -11,8 +11,10 @@ import Foundation
 /// relative decrease ≤ 64·eps); problems with an L1 part use FISTA (accelerated proximal gradient with
 /// backtracking and adaptive restart), whose soft-thresholding step yields exact zeros.
 public struct LogisticProblem: Sendable {
-    /// Features, row-major Double.
+    /// Features, row-major Double (small problems; empty when `xFloat` is used).
     let x: [Double]
+    /// Features, row-major Float (problems of at least `floatThreshold` values: half the memory traffic, sgemm).
+    let xFloat: [Float]
     let rows: Int
     let columns: Int
     /// One-hot targets (multinomial) or 0/1 (binary), `rows × outputs`.
@@ -22,8 +24,12 @@ public struct LogisticProblem: Sendable {
     let fitIntercept: Bool
 
     /// Prepares the problem from float features and class labels in `0..<classes`.
-    public init(_ x: UnsafeBufferPointer<Float>, rows: Int, columns: Int, labels: [Int32], classes: Int, fitIntercept: Bool) {
-        self.x = x.map(Double.init)
+    /// `floatThreshold`: from how many feature values on the float32 path is used.
+    public init(_ x: UnsafeBufferPointer<Float>, rows: Int, columns: Int, labels: [Int32], classes: Int, fitIntercept: Bool,
+                floatThreshold: Int = LogisticProblem.floatThreshold) {
+        let useFloat = rows * columns >= floatThreshold
+        self.x = useFloat ? [] : x.map(Double.init)
+        xFloat = useFloat ? Array(x) : []
         self.rows = rows
         self.columns = columns
         outputs = classes == 2 ? 1 : classes
@@ -35,11 +41,19 @@ public struct LogisticProblem: Sendable {
         self.fitIntercept = fitIntercept
     }
 
+    /// Problems with at least this many feature values evaluate the loss with float32 products (sgemm);
+    /// smaller ones in Double, where the tests compare with scikit-learn to 1e-5.
+    public static let floatThreshold = 1_000_000
+
+    /// Whether the float32 path is used.
+    public var usesFloat: Bool { !xFloat.isEmpty }
+
     /// Number of parameters: `columns × outputs` weights (row-major, feature first) then `outputs` intercepts.
     public var parameterCount: Int { columns * outputs + outputs }
 
     /// Mean loss + `l2/2·||W||²` at `w`, writing its gradient into `grad`.
     func smooth(_ w: UnsafeBufferPointer<Double>, _ grad: UnsafeMutableBufferPointer<Double>, l2: Double) -> Double {
+        if usesFloat { return smoothFloat(w, grad, l2: l2) }
         let n = rows, d = columns, m = outputs
         var z = [Double](repeating: 0, count: n * m)
         var loss = 0.0
@@ -89,6 +103,59 @@ public struct LogisticProblem: Sendable {
         return loss / Double(n) + 0.5 * l2 * penalty
     }
 
+    /// `smooth` with float32 products: scores `X·W` and the gradient `Xᵀ·(P − Y)` by sgemm; per-row losses,
+    /// the penalty and the sums in Double.
+    func smoothFloat(_ w: UnsafeBufferPointer<Double>, _ grad: UnsafeMutableBufferPointer<Double>, l2: Double) -> Double {
+        let n = rows, d = columns, m = outputs
+        let weights = (0..<(d * m)).map { Float(w[$0]) }
+        var z = [Float](repeating: 0, count: n * m)
+        var g = [Float](repeating: 0, count: d * m)
+        var loss = 0.0
+        var interceptGradient = [Double](repeating: 0, count: m)
+        xFloat.withUnsafeBufferPointer { xb in
+            z.withUnsafeMutableBufferPointer { zb in
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(m), Int32(d), 1, xb.baseAddress, Int32(max(d, 1)),
+                            weights, Int32(m), 0, zb.baseAddress, Int32(m))
+                var row = [Double](repeating: 0, count: m)
+                targets.withUnsafeBufferPointer { t in
+                    for r in 0..<n {
+                        for k in 0..<m { row[k] = Double(zb[r * m + k]) + (fitIntercept ? w[d * m + k] : 0) }
+                        if m == 1 {
+                            let v = row[0]
+                            loss += (v > 0 ? v + log1p(exp(-v)) : log1p(exp(v))) - t[r] * v
+                            let residual = 1 / (1 + exp(-v)) - t[r]
+                            zb[r] = Float(residual)
+                            interceptGradient[0] += residual
+                        } else {
+                            var top = row[0]
+                            for k in 1..<m { top = max(top, row[k]) }
+                            var sum = 0.0
+                            for k in 0..<m { sum += exp(row[k] - top) }
+                            let logSum = top + log(sum)
+                            for k in 0..<m {
+                                loss += t[r * m + k] * (logSum - row[k])
+                                let residual = exp(row[k] - logSum) - t[r * m + k]
+                                zb[r * m + k] = Float(residual)
+                                interceptGradient[k] += residual
+                            }
+                        }
+                    }
+                }
+                g.withUnsafeMutableBufferPointer { gb in
+                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(m), Int32(n), 1 / Float(n), xb.baseAddress, Int32(max(d, 1)),
+                                zb.baseAddress, Int32(m), 0, gb.baseAddress, Int32(m))
+                }
+            }
+        }
+        var penalty = 0.0
+        for i in 0..<(d * m) {
+            penalty += w[i] * w[i]
+            grad[i] = Double(g[i]) + l2 * w[i]
+        }
+        for k in 0..<m { grad[d * m + k] = fitIntercept ? interceptGradient[k] / Double(n) : 0 }
+        return loss / Double(n) + 0.5 * l2 * penalty
+    }
+
     /// Fits with inverse regularisation `c`, L1 share `l1Ratio` (0 = L2, 1 = L1; nil = no penalty).
     public func fit(c: Double, l1Ratio: Double?, tol: Double, maxIterations: Int) -> (parameters: [Double], iterations: Int, converged: Bool) {
         let n = Double(rows)
@@ -96,7 +163,8 @@ public struct LogisticProblem: Sendable {
         let l1 = l1Ratio.map { $0 / (c * n) } ?? 0
         let start = [Double](repeating: 0, count: parameterCount)
         if l1 == 0 {
-            let result = LBFGS.minimize(x0: start, maxIterations: maxIterations, tolerance: tol, functionTolerance: 64 * Double.ulpOfOne) { w, g in
+            let result = LBFGS.minimize(x0: start, maxIterations: maxIterations, tolerance: tol, functionTolerance: 64 * Double.ulpOfOne,
+                                        functionPrecision: usesFloat ? 1e-6 : 1e-12) { w, g in
                 smooth(w, g, l2: l2)
             }
             return (result.x, result.iterations, result.status == .converged || result.status == .functionToleranceReached)
