@@ -148,7 +148,11 @@ public struct ModelFamilyCatalog: Sendable {
     }
 
     /// Every built-in family.
-    public static let builtIn = ModelFamilyCatalog([])
+    public static let builtIn = ModelFamilyCatalog([
+        LinearRegressionFamily(), RidgeFamily(), ElasticNetFamily(isLasso: true), ElasticNetFamily(isLasso: false),
+        LogisticRegressionFamily(), LinearSVMFamily(),
+        NearestNeighborsFamily(), GaussianNaiveBayesFamily(), MultinomialNaiveBayesFamily(), KernelSVMFamily(),
+    ])
 
     /// The family called `name`.
     public func family(_ name: String) -> (any ModelFamily)? { families[name] }
