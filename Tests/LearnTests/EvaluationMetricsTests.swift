@@ -179,3 +179,29 @@ final class EvaluationMetricsTests: XCTestCase {
 
     var predictedSmall: [Int32] { predicted }
 }
+
+/// K-fold partitions: disjoint, covering, balanced (hand-checkable invariants) and seeded.
+final class FoldTests: XCTestCase {
+    func testStratifiedFoldsBalanceEveryClass() {
+        // 23 rows: 13 of class 0, 7 of class 1, 3 of class 2; 5 folds.
+        let labels: [Int32] = (0..<23).map { $0 < 13 ? 0 : ($0 < 20 ? 1 : 2) }
+        var g = SeededGenerator(seed: 4)
+        let folds = kFolds(count: 23, k: 5, labels: labels, generator: &g)
+        XCTAssertEqual(folds.flatMap { $0 }.sorted(), Array(0..<23))
+        XCTAssertEqual(folds.map(\.count).sorted(), [4, 4, 5, 5, 5])
+        for c: Int32 in 0...2 {
+            let counts = folds.map { fold in fold.filter { labels[$0] == c }.count }
+            XCTAssertLessThanOrEqual(counts.max()! - counts.min()!, 1, "class \(c): \(counts)")
+        }
+        var h = SeededGenerator(seed: 4)
+        XCTAssertEqual(kFolds(count: 23, k: 5, labels: labels, generator: &h), folds)
+    }
+
+    func testPlainFoldsHaveKFoldSizes() {
+        var g = SeededGenerator(seed: 1)
+        let folds = kFolds(count: 11, k: 3, labels: nil, generator: &g)
+        // sklearn's KFold(3) on 11 rows: sizes 4, 4, 3.
+        XCTAssertEqual(folds.map(\.count), [4, 4, 3])
+        XCTAssertEqual(folds.flatMap { $0 }.sorted(), Array(0..<11))
+    }
+}
