@@ -11,7 +11,7 @@ enum DAGDiagram {
         let layers = (layer.values.max() ?? 0) + 1
         var rows: [[String]] = Array(repeating: [], count: layers)
         for name in graph.order { rows[layer[name]!].append(name) }
-        let boxWidth = 150, boxHeight = 46, gapX = 60, gapY = 22
+        let boxWidth = 150, boxHeight = 46, gapX = 96, gapY = 22
         let tallest = rows.map(\.count).max() ?? 1
         let width = layers * boxWidth + (layers - 1) * gapX + 20
         let height = tallest * boxHeight + (tallest - 1) * gapY + 20
@@ -26,13 +26,17 @@ enum DAGDiagram {
         svg += "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"#666\"/></marker></defs>"
         for name in graph.order {
             let to = position[name]!
-            var drawn = Set<String>()
-            for input in graph.nodes[name]!.inputs where drawn.insert("\(input.stage).\(input.output)").inserted {
-                let from = position[input.stage]!
+            // One arrow per upstream stage, labelled with every output it carries.
+            var carried: [String: [String]] = [:]
+            for input in graph.nodes[name]!.inputs where !(carried[input.stage]?.contains(input.output) ?? false) {
+                carried[input.stage, default: []].append(input.output)
+            }
+            for upstream in carried.keys.sorted() {
+                let from = position[upstream]!
                 let x1 = from.x + boxWidth, y1 = from.y + boxHeight / 2, x2 = to.x, y2 = to.y + boxHeight / 2
                 let mx = (x1 + x2) / 2
                 svg += "<path d=\"M\(x1),\(y1) C\(mx),\(y1) \(mx),\(y2) \(x2 - 2),\(y2)\" fill=\"none\" stroke=\"#888\" marker-end=\"url(#arrow)\" class=\"edge\"/>"
-                svg += "<text x=\"\(mx)\" y=\"\((y1 + y2) / 2 - 3)\" text-anchor=\"middle\" class=\"edge-label\">\(SVGCharts.escape(input.output))</text>"
+                svg += "<text x=\"\(mx)\" y=\"\((y1 + y2) / 2 - 3)\" text-anchor=\"middle\" class=\"edge-label\">\(SVGCharts.escape(carried[upstream]!.joined(separator: ", ")))</text>"
             }
         }
         for name in graph.order {

