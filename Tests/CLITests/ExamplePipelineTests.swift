@@ -15,7 +15,8 @@ final class ExamplePipelineTests: XCTestCase {
     }
 
     private func accuracy(in lock: String) throws -> Double {
-        let line = try XCTUnwrap(lock.split(separator: "\n").first { $0.contains(" accuracy: ") })
+        // The first `accuracy:` or `MODEL.accuracy:` metric (evaluate stages comparing models prefix their names).
+        let line = try XCTUnwrap(lock.split(separator: "\n").first { $0.contains(" accuracy: ") || $0.contains(".accuracy: ") })
         return try XCTUnwrap(Double(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)))
     }
 
