@@ -33,20 +33,27 @@ public enum HTMLReport {
                     record.map { String($0.fingerprint.prefix(16)) + "…" } ?? "—",
                     record.map { $0.outputs.keys.sorted().map { "\($0) (\(record!.outputs[$0]!.bytes) B)" }.joined(separator: ", ") } ?? "—"]
         }, cls: "stages")
+        // Stages whose outputs have no figures (loads, splits, scalers) share one compact metrics table.
+        var plain: [[String]] = []
+        var detailed = ""
         for stage in pipeline.graph.order {
             guard let record = lockfile.stages[stage] else { continue }
             let figures = sections.sections(for: stage)
-            guard !record.metrics.isEmpty || !figures.isEmpty else { continue }
-            body += "<section class=\"stage-section\" id=\"stage-\(SVGCharts.escape(stage))\"><h3>\(SVGCharts.escape(stage)) "
-            body += "<span class=\"kind\">(\(SVGCharts.escape(record.kind)), \(String(format: "%.3f", record.seconds)) s)</span></h3>\n"
-            if !record.metrics.isEmpty, record.kind != "evaluate" || figures.isEmpty {
-                body += ReportSections.table(["lockfile metric", "value"], record.metrics.keys.sorted().map { [$0, SVGCharts.format(record.metrics[$0]!)] })
-            } else if record.kind == "evaluate" {
-                let measured = record.metrics.keys.filter { $0.contains("latency") || $0.contains("throughput") || $0.hasPrefix("mcnemar") }.sorted()
-                body += ReportSections.table(["lockfile metric", "value"], measured.map { [$0, SVGCharts.format(record.metrics[$0]!)] })
+            guard !figures.isEmpty else {
+                plain += record.metrics.keys.sorted().map { [stage, $0, SVGCharts.format(record.metrics[$0]!)] }
+                continue
             }
-            body += figures + "</section>\n"
+            detailed += "<section class=\"stage-section\" id=\"stage-\(SVGCharts.escape(stage))\"><h3>\(SVGCharts.escape(stage)) "
+            detailed += "<span class=\"kind\">(\(SVGCharts.escape(record.kind)), \(String(format: "%.3f", record.seconds)) s)</span></h3>\n"
+            // evaluate's scores appear with their figures; its lockfile adds only what was measured (latency) and tests.
+            let keys = record.kind == "evaluate"
+                ? record.metrics.keys.filter { $0.contains("latency") || $0.contains("throughput") || $0.hasPrefix("mcnemar") }.sorted()
+                : record.kind == "cross_validate" ? [] : record.metrics.keys.sorted()
+            detailed += ReportSections.table(["lockfile metric", "value"], keys.map { [$0, SVGCharts.format(record.metrics[$0]!)] })
+            detailed += figures + "</section>\n"
         }
+        if !plain.isEmpty { body += "<h2>Stage metrics</h2>\n" + ReportSections.table(["stage", "metric", "value"], plain, cls: "stage-metrics") }
+        body += detailed
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         body += "<p class=\"meta\" id=\"generated\">Report generated in \(String(format: "%.3f", seconds)) s by pipeline \(ToolVersionText.current).</p>\n"
         return (document(title: "Pipeline report: \(name)", body: body), seconds)
@@ -60,8 +67,8 @@ public enum HTMLReport {
         body { font: 14px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1180px; color: #222; padding: 0 16px; }
         h1 { font-size: 24px; margin-bottom: 4px; } h2 { border-bottom: 1px solid #ddd; padding-bottom: 4px; margin-top: 28px; }
         h3 .kind { font-weight: normal; color: #666; font-size: 14px; } .meta { color: #666; }
-        table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; } th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left; }
-        th { background: #f4f4f4; } td:not(:first-child) { font-variant-numeric: tabular-nums; }
+        table { border-collapse: collapse; margin: 8px 16px 16px 0; font-size: 13px; display: inline-table; vertical-align: top; } th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left; }
+        th { background: #f4f4f4; } h4 { margin: 14px 0 2px; } table.stages, table.stage-metrics { display: table; } td:not(:first-child) { font-variant-numeric: tabular-nums; }
         figure { display: inline-block; vertical-align: top; margin: 8px 16px 16px 0; } figcaption { color: #555; font-size: 12px; max-width: 520px; }
         svg text { font-family: Helvetica, Arial, sans-serif; } .tick, .edge-label, .stage-kind { font-size: 10px; fill: #444; }
         .axis { font-size: 11px; fill: #222; } .legend { font-size: 10px; fill: #222; } .cell { font-size: 10px; fill: #111; }
