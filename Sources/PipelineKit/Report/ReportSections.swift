@@ -287,22 +287,37 @@ struct ReportSections {
         return html
     }
 
-    // MARK: search history (any stage whose metrics output holds /trials/score)
+    // MARK: search history (any metrics output holding a /trials table: the search kind's, or /trials/score)
 
     func searchHistory(_ stage: String) throws -> String {
         guard let record = lockfile.stages[stage] else { return "" }
         var html = ""
-        for (name, output) in record.outputs.sorted(by: { $0.key < $1.key }) where output.type == "metrics" || output.type == "search" {
-            guard let path = path(of: stage, output: name), (try? HDF5File.open(path)) != nil else { continue }
+        for (name, output) in record.outputs.sorted(by: { $0.key < $1.key }) where output.type == "metrics" {
+            guard let path = path(of: stage, output: name) else { continue }
             let file = try HDF5File.open(path)
             defer { try? file.close() }
-            guard file.root.contains("trials"), try file.root.group("trials").contains("score") else { continue }
-            let scores = try file.root.group("trials").dataset("score").read(as: Double.self)
-            var best = -Double.infinity
-            let running = scores.enumerated().map { index, score -> (x: Double, y: Double) in best = max(best, score); return (Double(index + 1), best) }
-            html += Self.figure("search-history", id: "search-history-\(stage)-\(name)", caption: "\(stage): score per trial and best so far",
-                                SVGCharts.lineChart([.init(name: "trial score", points: scores.enumerated().map { (Double($0.offset + 1), $0.element) }),
-                                                     .init(name: "best so far", points: running, dashed: true)], xLabel: "trial", yLabel: "score"))
+            guard file.root.contains("trials") else { continue }
+            let trials = try file.root.group("trials")
+            // The search kind records `objective` as "STAGE.METRIC (maximize|minimize)" and the metric as a column.
+            let objective = try file.root.attribute("objective")?.stringValue ?? "score (maximize)"
+            let target = objective.components(separatedBy: " (")[0]
+            let metric = target.split(separator: ".", maxSplits: 1).count == 2 ? String(target.split(separator: ".", maxSplits: 1)[1]) : target
+            let column = trials.contains(metric) ? metric : (trials.contains("score") ? "score" : nil)
+            guard let column else { continue }
+            let scores = try trials.dataset(column).read(as: Double.self)
+            let maximize = !objective.contains("minimize")
+            var best: Double?
+            var running: [(x: Double, y: Double)] = []
+            for (index, score) in scores.enumerated() where score.isFinite {
+                best = best.map { maximize ? max($0, score) : min($0, score) } ?? score
+                running.append((Double(index + 1), best!))
+            }
+            let points = scores.enumerated().filter { $0.element.isFinite }.map { (x: Double($0.offset + 1), y: $0.element) }
+            var chart = SVGCharts.lineChart([.init(name: "trial \(column)", points: points), .init(name: "best so far", points: running, dashed: true)],
+                                            xLabel: "trial (suggestion order)", yLabel: column)
+            chart = chart.replacingOccurrences(of: "<polyline fill=\"none\" stroke=\"#1f77b4\"", with: "<polyline fill=\"none\" stroke-opacity=\"0.35\" stroke=\"#1f77b4\"")
+            let caption = "\(stage): \(objective) per trial and best so far" + ((try file.root.attribute("strategy")?.stringValue).map { " (\($0))" } ?? "")
+            html += Self.figure("search-history", id: "search-history-\(stage)-\(name)", caption: caption, chart)
         }
         return html
     }
