@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// `pipeline report` on a small pipeline with two models, a comparison and cross-validation: the HTML holds the
+/// `pipeline report` on a small pipeline with two models, a comparison, a search and cross-validation: the HTML holds the
 /// expected figures (and none whose data the run did not produce), and headless Chromium renders it to a
 /// non-blank page with those figures in its DOM.
 final class ReportTests: XCTestCase {
@@ -39,6 +39,16 @@ final class ReportTests: XCTestCase {
         inputs: {linear: linear.model, mlp: mlp.model, test: scale.test}
         bootstrap: {samples: 200}
         timing_repeats: 20
+      scoring:
+        kind: evaluate
+        inputs: {model: linear.model, validation: scale.validation}
+        timing: false
+      tune:
+        kind: search
+        inputs: [scoring.metrics]
+        objective: {metric: accuracy}
+        space: {linear.l2: {type: log_uniform, low: 1.0e-4, high: 1.0e-1}}
+        trials: 3
       cv:
         kind: cross_validate
         inputs: [split.train]
@@ -79,10 +89,11 @@ final class ReportTests: XCTestCase {
                         "class=\"lr-schedule\" id=\"lr-schedule-mlp\"", "class=\"confusion-matrix\" id=\"confusion-evaluate-mlp-test\"",
                         "class=\"roc-curves\" id=\"roc-evaluate-linear-test\"", "class=\"pr-curves\"", "class=\"calibration\"",
                         "class=\"size-vs-accuracy\" id=\"size-vs-accuracy-evaluate\"", "class=\"cv-folds\" id=\"cv-folds-cv\"",
+                        "class=\"search-history\" id=\"search-history-tune-trials\"",
                         "<table class=\"comparison\">", "<table class=\"paired-tests\">", "<td>mcnemar_", "latency_p50_ms"]
         for needle in expected { XCTAssertTrue(html.contains(needle), "report lacks \(needle)") }
         // No data for these in this run: the sections are left out rather than drawn empty.
-        for absent in ["class=\"feature-importances\"", "class=\"layer-sparsity\"", "class=\"search-history\""] {
+        for absent in ["class=\"feature-importances\"", "class=\"layer-sparsity\""] {
             XCTAssertFalse(html.contains(absent), "report has \(absent) without data")
         }
         // Self-contained: no scripts and no external resources.
@@ -96,7 +107,7 @@ final class ReportTests: XCTestCase {
         let url = "file://" + scratch.path + "/report.html"
         let common = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=" + scratch.path + "/chromium-profile"]
         let dom = try Self.capture(chromium, common + ["--dump-dom", url])
-        for type in ["dag", "learning-curves", "lr-schedule", "confusion-matrix", "roc-curves", "calibration", "size-vs-accuracy", "cv-folds"] {
+        for type in ["dag", "learning-curves", "lr-schedule", "confusion-matrix", "roc-curves", "calibration", "size-vs-accuracy", "cv-folds", "search-history"] {
             XCTAssertTrue(dom.contains("<figure class=\"\(type)\""), "rendered DOM lacks a \(type) figure")
         }
         XCTAssertEqual(dom.components(separatedBy: "<svg").count - 1, html.components(separatedBy: "<svg").count - 1, "every SVG survives parsing")
