@@ -230,7 +230,10 @@ struct ReportSections {
         var html = ""
         if case .strings(let models)? = try group.attribute("models"), case .strings(let metrics)? = try group.attribute("metrics") {
             let table = try group.dataset("table").read(as: Double.self)
-            let shown = metrics.filter { !$0.hasSuffix("_ci_low") && !$0.hasSuffix("_ci_high") }
+            // The headline columns (the HDF5 table and JSON summary hold every metric).
+            let preferred = ["accuracy", "accuracy_ci_low", "accuracy_ci_high", "balanced_accuracy", "macro_f1", "log_loss", "brier", "roc_auc_macro",
+                             "mse", "rmse", "mae", "r2", "parameters", "flops_per_sample", "model_bytes"]
+            let shown = preferred.filter(metrics.contains)
             html += "<h4>Comparison on \(SVGCharts.escape((try group.attribute("dataset")?.stringValue) ?? "?"))</h4>"
             html += Self.table(["model"] + shown, models.indices.map { m in
                 [models[m]] + shown.map { SVGCharts.format(table[m * metrics.count + metrics.firstIndex(of: $0)!]) }

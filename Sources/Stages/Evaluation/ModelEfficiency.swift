@@ -92,7 +92,7 @@ enum InferenceTiming {
     /// Predicts single rows `repeats` times (cycling through the data) and `batch`-row blocks for at least
     /// `minimumSeconds`; returns p50/p95 latency in milliseconds and rows per second.
     static func measure(_ model: ModelArtifact, x: [Float], rows: Int, columns: Int, repeats: Int, batch: Int,
-                        minimumSeconds: Double = 0.2) throws -> [String: Double] {
+                        minimumSeconds: Double = 0.1) throws -> [String: Double] {
         guard rows > 0 else { return [:] }
         // Networks are built once (as a server would keep them) and timed to the logits; other families predict.
         let predict: ([Float], Int) throws -> Void

@@ -32,7 +32,7 @@ public struct EvaluateStage: StageKind {
                 ]), help: "Percentile-bootstrap confidence intervals of accuracy and macro-F1, e.g. {samples: 1000, confidence: 0.95}."),
                 ParamDecl("timing", .bool, default: .bool(true),
                           help: "Measure inference latency (batch 1, p50/p95) and throughput; recorded in the lockfile only."),
-                ParamDecl("timing_repeats", .int(min: 1, max: 100_000), default: .int(200), help: "Batch-1 predictions timed per model."),
+                ParamDecl("timing_repeats", .int(min: 1, max: 100_000), default: .int(100), help: "Batch-1 predictions timed per model."),
                 ParamDecl("throughput_batch", .int(min: 1), default: .int(256), help: "Batch size of the throughput measurement."),
                 ParamDecl("compare_on", .string, help: "Dataset input on which models are compared pairwise (default: the first)."),
             ],
