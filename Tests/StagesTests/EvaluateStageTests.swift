@@ -2,7 +2,7 @@ import Foundation
 import Learn
 import PipelineSpec
 import PipelineStore
-import Stages
+@testable import Stages
 import XCTest
 
 /// `evaluate` with several models, curves, efficiency figures and bootstrap intervals, on hand-computed cases.
@@ -68,5 +68,40 @@ final class EvaluateStageTests: XCTestCase {
                            try Data(contentsOf: URL(fileURLWithPath: again.outputs[output]!)), output)
         }
         XCTAssertEqual(again.metrics["a.accuracy_ci_low"], ciLow, "the bootstrap is seeded")
+    }
+}
+
+/// A regression "model" that predicts its single feature (so the predictions are chosen by the test).
+private struct IdentityRegressor: FittedModel {
+    var family: String { "identity" }
+    var task: ModelTask { .regression }
+    var features: Int { 1 }
+    var outputs: Int { 1 }
+    func predict(_ x: UnsafeBufferPointer<Float>, rows: Int) throws -> [Float] { Array(x) }
+    func write(to group: HDF5Group) throws {}
+}
+
+final class EvaluateRegressionTests: XCTestCase {
+    /// The regression path of `evaluate` against scikit-learn (numbers as in LearnTests' EvaluationMetricsTests:
+    /// t = [3.0, -0.5, 2.0, 7.0, 4.2], p = [2.5, 0.0, 2.0, 8.0, 3.9] as float32, metrics in float64):
+    /// mean_squared_error → 0.31799996566774097, r2_score → 0.948025632539391, mean_absolute_percentage_error → 0.2761904632153148
+    func testRegressionModelsGetRegressionMetrics() throws {
+        let directory = NSTemporaryDirectory() + "eval-regression-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = try HDF5File.create(directory + "/m.h5")
+        var data = Dataset.rows([[2.5], [0.0], [2.0], [8.0], [3.9]], labels: nil)
+        data.targets = [3.0, -0.5, 2.0, 7.0, 4.2]
+        let stored = StoredModel(model: .fitted(IdentityRegressor()), classNames: [], sampleShape: [1])
+        var generator = SeededGenerator(seed: 1)
+        let result = try DatasetEvaluation.run(stored, data: data, key: "test", options: EvaluationOptions(topK: [], calibrationBins: 10, bootstrapSamples: 0, confidence: 0.95),
+                                               generator: &generator, group: try file.root.createGroup("test"))
+        try file.close()
+        let metrics = Dictionary(uniqueKeysWithValues: result.scalars)
+        XCTAssertEqual(metrics["mse"]!, 0.31799996566774097, accuracy: 1e-15)
+        XCTAssertEqual(metrics["r2"]!, 0.948025632539391, accuracy: 1e-14)
+        XCTAssertEqual(metrics["mape"]!, 0.2761904632153148, accuracy: 1e-15)
+        XCTAssertNil(metrics["accuracy"])
+        XCTAssertNil(result.correct)
     }
 }
