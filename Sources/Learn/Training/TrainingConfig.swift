@@ -59,6 +59,8 @@ public struct TrainingConfig: Sendable {
     public var earlyStopping: EarlyStopping?
     /// Give the loss one-hot value rows instead of class indices (for mse, mae, huber, binary cross-entropy).
     public var oneHotTargets: Bool
+    /// On-the-fly augmentation of every training mini-batch (seeded per epoch and step), if any.
+    public var augmentation: BatchAugmentation?
 
     /// Creates a configuration.
     public init(epochs: Int, batchSize: Int, shuffle: Bool = true, loss: any Loss, optimizer: any Optimizer,

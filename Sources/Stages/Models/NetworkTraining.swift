@@ -27,6 +27,11 @@ struct NetworkTraining {
 
         var config = try TrainingSetup.config(context, classes: classes, labels: labels)
         config.layerPenalties = try NetworkBuilder.layerPenalties(for: model)
+        if let augment = context.params["augment"]?.mapValue {
+            let (image, tabular) = try AugmentationParameters.make(augment, sampleShape: trainShape, owner: "augment")
+            var seeds = context.generator("augment")
+            config.augmentation = BatchAugmentation(image: image, sampleShape: trainShape, tabular: tabular, seed: seeds.next())
+        }
         let batch = max(1, min(config.batchSize, source.rows))
         let stepsPerEpoch = (source.rows + batch - 1) / batch
         let plannedRates = curve(config.schedule, epochs: config.epochs, stepsPerEpoch: stepsPerEpoch)
