@@ -50,6 +50,6 @@ let package = Package(
         .testTarget(name: "PipelineRunTests", dependencies: ["PipelineRun"]),
         .testTarget(name: "StagesTests", dependencies: ["Stages", "PipelineStore", "PipelineSpec", "Learn"]),
         .testTarget(name: "PipelineKitTests", dependencies: ["PipelineKit", "PipelinePlan", "PipelineStore", "PipelineSpec", "Stages"]),
-        .testTarget(name: "CLITests", dependencies: ["pipeline", "PipelineStore"]),
+        .testTarget(name: "CLITests", dependencies: ["pipeline", "PipelineStore", "Stages"]),
     ]
 )

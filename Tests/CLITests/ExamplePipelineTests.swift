@@ -18,7 +18,8 @@ final class ExamplePipelineTests: XCTestCase {
     }
 
     private func accuracy(in lock: String) throws -> Double {
-        let line = try XCTUnwrap(lock.split(separator: "\n").first { $0.contains(" accuracy: ") })
+        // The first `accuracy:` or `MODEL.accuracy:` metric (evaluate stages comparing models prefix their names).
+        let line = try XCTUnwrap(lock.split(separator: "\n").first { $0.contains(" accuracy: ") || $0.contains(".accuracy: ") })
         return try XCTUnwrap(Double(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)))
     }
 
@@ -39,6 +40,13 @@ final class ExamplePipelineTests: XCTestCase {
             let lock = try String(contentsOfFile: scratch.path + "/" + lockName, encoding: .utf8)
             // A few thousand images reach well above chance (0.1) with any of these models.
             XCTAssertGreaterThan(try accuracy(in: lock), 0.6, "\(name):\n\(lock)")
+            // Every example produces a report with its DAG, learning curves and evaluation figures.
+            let report = try CLI.run(["report", name, "-o", "report.html"], in: scratch.path)
+            XCTAssertEqual(report.status, 0, "\(name): " + report.stdout + report.stderr)
+            let html = try String(contentsOfFile: scratch.path + "/report.html", encoding: .utf8)
+            for figure in ["dag", "learning-curves", "confusion-matrix", "roc-curves", "calibration"] {
+                XCTAssertTrue(html.contains("<figure class=\"\(figure)\""), "\(name): the report lacks a \(figure) figure")
+            }
             let again = try CLI.run(["run", name], in: scratch.path)
             XCTAssertTrue(again.stdout.contains("up to date") && !again.stdout.contains("started"), "\(name): a re-run is a no-op\n\(again.stdout)")
         }

@@ -27,6 +27,7 @@ final class StageConformanceTests: XCTestCase {
         "preprocess": "kind: preprocess\n    inputs: {train: split.train, validation: split.validation}\n    steps: [{type: standard}, {type: minmax, feature_range: [-1, 1]}]",
         "train": "kind: train\n    inputs: [scale.train, scale.validation]\n    model: {type: mlp, layers: [8]}\n    epochs: 2",
         "evaluate": "kind: evaluate\n    inputs: {model: subject.model, test: scale.validation}",
+        "cross_validate": "kind: cross_validate\n    inputs: [data]\n    folds: 3\n    steps: [{type: standard}]\n    models: {linear: softmax_regression, net: {type: mlp, layers: [8]}}\n    epochs: 2",
         "search": "kind: search\n    inputs: [scoring.metrics]\n    objective: {metric: accuracy}\n    space: {model.l2: {type: log_uniform, low: 1.0e-4, high: 1.0e-1}}\n    trials: 3\n    best: model",
         "shell": "kind: shell\n    command: sh script.sh\n    deps: [script.sh]\n    outs: [copy.csv]",
         "quantize": "kind: quantize\n    inputs: {model: model.model, calibration: scale.validation}\n    calibration: percentile",

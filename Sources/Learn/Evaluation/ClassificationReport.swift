@@ -3,7 +3,8 @@
 import Foundation
 
 /// Per-class and averaged classification metrics, matching scikit-learn's `accuracy_score`,
-/// `precision_recall_fscore_support(labels=range(k), zero_division="warn")`, `confusion_matrix` and `log_loss`.
+/// `precision_recall_fscore_support(labels=range(k), zero_division="warn")` (micro, macro, weighted),
+/// `balanced_accuracy_score`, `confusion_matrix` and `log_loss`.
 ///
 /// Conventions:
 /// - Classes are `0..<classes`; a class absent from both the truth and the predictions still gets a row/column
@@ -35,6 +36,18 @@ public struct ClassificationReport: Sendable, Equatable, Codable {
     public var macroF1: Double
     /// Support-weighted mean of `f1` (0 when there are no samples).
     public var weightedF1: Double
+    /// Support-weighted mean of `precision`.
+    public var weightedPrecision: Double
+    /// Support-weighted mean of `recall`.
+    public var weightedRecall: Double
+    /// Micro-averaged precision `ΣTP / Σ(TP + FP)` (equals accuracy for single-label data over all classes).
+    public var microPrecision: Double
+    /// Micro-averaged recall `ΣTP / Σ(TP + FN)`.
+    public var microRecall: Double
+    /// Micro-averaged F1.
+    public var microF1: Double
+    /// Mean recall over the classes present in the truth (scikit-learn's `balanced_accuracy_score`).
+    public var balancedAccuracy: Double
     /// `confusion[t][p]`: number of samples with true class `t` predicted as `p`.
     public var confusion: [[Int]]
     /// Mean clipped cross-entropy of the probabilities, or nil when none were given.
@@ -90,8 +103,18 @@ public struct ClassificationReport: Sendable, Equatable, Codable {
         self.macroRecall = recall.reduce(0, +) / Double(classes)
         self.macroF1 = f1.reduce(0, +) / Double(classes)
         let totalSupport = support.reduce(0, +)
-        self.weightedF1 = totalSupport == 0 ? 0
-            : zip(f1, support).reduce(0.0) { $0 + $1.0 * Double($1.1) } / Double(totalSupport)
+        func weighted(_ values: [Double]) -> Double {
+            totalSupport == 0 ? 0 : zip(values, support).reduce(0.0) { $0 + $1.0 * Double($1.1) } / Double(totalSupport)
+        }
+        self.weightedF1 = weighted(f1)
+        self.weightedPrecision = weighted(precision)
+        self.weightedRecall = weighted(recall)
+        // Every sample has exactly one prediction, so Σ(TP + FP) = Σ(TP + FN) = n over all classes.
+        self.microPrecision = n == 0 ? 0 : Double(correct) / Double(n)
+        self.microRecall = self.microPrecision
+        self.microF1 = self.microPrecision
+        let present = (0..<classes).filter { support[$0] > 0 }
+        self.balancedAccuracy = present.isEmpty ? 0 : present.reduce(0.0) { $0 + recall[$1] } / Double(present.count)
         self.confusion = (0..<classes).map { Array(cm[($0 * classes)..<(($0 + 1) * classes)]) }
         if let probabilities {
             precondition(probabilities.count == n * classes, "probabilities must be count × classes")
