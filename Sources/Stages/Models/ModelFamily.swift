@@ -148,7 +148,9 @@ public struct ModelFamilyCatalog: Sendable {
     }
 
     /// Every built-in family.
-    public static let builtIn = ModelFamilyCatalog([])
+    public static let builtIn = ModelFamilyCatalog([
+        DecisionTreeFamily(), RandomForestFamily(),
+    ])
 
     /// The family called `name`.
     public func family(_ name: String) -> (any ModelFamily)? { families[name] }
