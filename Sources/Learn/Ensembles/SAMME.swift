@@ -30,7 +30,7 @@ public enum SAMME {
     public static func fit(_ data: BinnedRows, options: Options, generator: inout SeededGenerator) -> (trees: [TreeModel], weights: [Double], importances: [Double]) {
         let n = data.rows, k = data.outputs
         let labels = data.labels!
-        var w = [Float](repeating: 1 / Float(n), count: n)
+        var w = [Double](repeating: 1 / Double(n), count: n)
         var trees: [TreeModel] = [], weights: [Double] = []
         var importances = [Double](repeating: 0, count: data.features)
         let builder = CARTBuilder(data: data, options: options.tree)
@@ -46,8 +46,8 @@ public enum SAMME {
                     var best = 0
                     for c in 1..<k where tree.value[leaf * k + c] > tree.value[leaf * k + best] { best = c }
                     wrong[r] = best != Int(labels[r])
-                    total += Double(w[r])
-                    if wrong[r] { err += Double(w[r]) }
+                    total += w[r]
+                    if wrong[r] { err += w[r] }
                 }
             }
             err /= total
@@ -61,10 +61,10 @@ public enum SAMME {
             if round == options.rounds - 1 { break }
             var sum = 0.0
             for r in 0..<n {
-                if wrong[r], w[r] > 0 { w[r] = Float(exp(log(Double(w[r])) + alpha)) }
-                sum += Double(w[r])
+                if wrong[r], w[r] > 0 { w[r] = exp(log(w[r]) + alpha) }
+                sum += w[r]
             }
-            for r in 0..<n { w[r] = Float(Double(w[r]) / sum) }
+            for r in 0..<n { w[r] /= sum }
         }
         let total = weights.reduce(0, +)
         if total > 0 { for f in importances.indices { importances[f] /= total } }

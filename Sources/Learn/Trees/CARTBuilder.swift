@@ -130,12 +130,14 @@ public final class CARTBuilder {
 
     /// Grows a tree on the rows `rows` (distinct indices) with per-row `weights` (indexed by row; nil = 1),
     /// adding each split's weighted impurity decrease to `importance[feature]`.
-    public func grow(rows: [Int32], weights: UnsafeBufferPointer<Float>?, generator: inout SeededGenerator,
+    public func grow(rows: [Int32], weights: UnsafeBufferPointer<Double>?, generator: inout SeededGenerator,
                      importance: inout [Double]) -> TreeModel {
         var tree = TreeModel(outputs: classes)
         let n = rows.count
         guard n > 0 else { return tree }
         for (i, r) in rows.enumerated() { index[i] = r }
+        // Every tree starts from the same feature order, so a tree depends only on its generator.
+        for f in 0..<featureOrder.count { featureOrder[f] = f }
         var stack = [Pending(start: 0, end: n, depth: 0, parent: -1, isLeft: true)]
         let features = data.features
         let msl = options.minSamplesLeaf
@@ -189,12 +191,12 @@ public final class CARTBuilder {
     }
 
     /// Fills `nodeValue` and `nodeStat` (class weights, or W, S, Σw·y²) and returns (W, impurity).
-    private func nodeStatistics(_ start: Int, _ end: Int, _ weights: UnsafeBufferPointer<Float>?) -> (Double, Double) {
+    private func nodeStatistics(_ start: Int, _ end: Int, _ weights: UnsafeBufferPointer<Double>?) -> (Double, Double) {
         if isRegression {
             var sw = 0.0, sy = 0.0, syy = 0.0
             data.targets!.withUnsafeBufferPointer { y in
                 for i in start..<end {
-                    let r = Int(index[i]), wr = Double(weights?[r] ?? 1), v = Double(y[r])
+                    let r = Int(index[i]), wr = (weights?[r] ?? 1), v = Double(y[r])
                     sw += wr; sy += wr * v; syy += wr * v * v
                 }
             }
@@ -207,7 +209,7 @@ public final class CARTBuilder {
         data.labels!.withUnsafeBufferPointer { y in
             for i in start..<end {
                 let r = Int(index[i])
-                nodeStat[Int(y[r])] += Double(weights?[r] ?? 1)
+                nodeStat[Int(y[r])] += (weights?[r] ?? 1)
             }
         }
         var w = 0.0
@@ -229,7 +231,7 @@ public final class CARTBuilder {
     /// Best split of `feature` for the node's rows; updates `best` when strictly better. Returns false
     /// when the feature is constant in the node.
     private func evaluate(feature: Int, column: UnsafePointer<UInt8>, _ start: Int, _ end: Int,
-                          _ weights: UnsafeBufferPointer<Float>?, total: Double, best: inout Split) -> Bool {
+                          _ weights: UnsafeBufferPointer<Double>?, total: Double, best: inout Split) -> Bool {
         let n = end - start
         if n < Self.sortBelow { return evaluateSorted(feature: feature, column: column, start, end, weights, best: &best) }
         let stride = isRegression ? 2 : classes
@@ -237,7 +239,7 @@ public final class CARTBuilder {
         if isRegression {
             data.targets!.withUnsafeBufferPointer { y in
                 for i in start..<end {
-                    let r = Int(index[i]), c = Int(column[r]), wr = Double(weights?[r] ?? 1)
+                    let r = Int(index[i]), c = Int(column[r]), wr = (weights?[r] ?? 1)
                     binCount[c] += 1
                     binWeight[2 * c] += wr
                     binWeight[2 * c + 1] += wr * Double(y[r])
@@ -250,7 +252,7 @@ public final class CARTBuilder {
                 for i in start..<end {
                     let r = Int(index[i]), c = Int(column[r])
                     binCount[c] += 1
-                    binWeight[c * stride + Int(y[r])] += Double(weights?[r] ?? 1)
+                    binWeight[c * stride + Int(y[r])] += (weights?[r] ?? 1)
                     if c < lo { lo = c }
                     if c > hi { hi = c }
                 }
@@ -274,7 +276,7 @@ public final class CARTBuilder {
 
     /// The small-node path: sort (code, position) keys and scan rows in code order.
     private func evaluateSorted(feature: Int, column: UnsafePointer<UInt8>, _ start: Int, _ end: Int,
-                                _ weights: UnsafeBufferPointer<Float>?, best: inout Split) -> Bool {
+                                _ weights: UnsafeBufferPointer<Double>?, best: inout Split) -> Bool {
         let n = end - start
         var lo = 255, hi = 0
         for i in 0..<n {
@@ -294,7 +296,7 @@ public final class CARTBuilder {
                 prev = code
             }
             let r = Int(index[start + Int(sorted[j] & 0xFF_FFFF)])
-            scan.add(row: r, weight: Double(weights?[r] ?? 1))
+            scan.add(row: r, weight: (weights?[r] ?? 1))
         }
         return true
     }

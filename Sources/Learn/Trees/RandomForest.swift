@@ -55,21 +55,23 @@ public struct ForestModel: Sendable {
     }
 
     /// Fits a forest on binned rows. `generator(i)` gives tree `i`'s random stream.
-    public static func fit(_ data: BinnedRows, options: ForestOptions, generator: @Sendable (Int) -> SeededGenerator) -> ForestModel {
+    /// `workers` threads (default: one per core) take trees `w, w + workers, …`; the result does not depend on it.
+    public static func fit(_ data: BinnedRows, options: ForestOptions, workers requested: Int? = nil,
+                           generator: @Sendable (Int) -> SeededGenerator) -> ForestModel {
         let n = data.rows, count = options.trees
         let drawn = options.bootstrap ? max(1, Int((options.maxSamples * Double(n)).rounded(.down))) : n
-        let slots = UnsafeMutableBufferPointer<(TreeModel, [Double], [Float])?>.allocate(capacity: count)
+        let slots = UnsafeMutableBufferPointer<(TreeModel, [Double], [Double])?>.allocate(capacity: count)
         slots.initialize(repeating: nil)
         defer { slots.deinitialize(); slots.deallocate() }
         let box = SharedPointer(slots.baseAddress!)
         // One builder per worker chunk; each tree depends only on its own index and stream.
-        let workers = min(count, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        let workers = min(count, max(1, requested ?? ProcessInfo.processInfo.activeProcessorCount))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let builder = CARTBuilder(data: data, options: options.tree)
             var tree = worker
             while tree < count {
                 var rng = generator(tree)
-                var weights = [Float](repeating: options.bootstrap ? 0 : 1, count: n)
+                var weights = [Double](repeating: options.bootstrap ? 0 : 1, count: n)
                 if options.bootstrap { for _ in 0..<drawn { weights[rng.nextInt(below: n)] += 1 } }
                 var rows: [Int32] = []
                 rows.reserveCapacity(n)

@@ -149,7 +149,7 @@ public struct ModelFamilyCatalog: Sendable {
 
     /// Every built-in family.
     public static let builtIn = ModelFamilyCatalog([
-        DecisionTreeFamily(), RandomForestFamily(),
+        DecisionTreeFamily(), RandomForestFamily(), HistGradientBoostingFamily(), AdaBoostFamily(),
     ])
 
     /// The family called `name`.
