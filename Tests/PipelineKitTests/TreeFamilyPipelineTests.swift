@@ -100,4 +100,32 @@ final class TreeFamilyPipelineTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("p.yaml:17:34"), "\(error)")
         }
     }
+
+    func testStackedEnsembleOfTreeFamiliesRunsFromYAMLAndReadsBack() throws {
+        try bench.write("p.yaml", pipeline("{type: stacking, members: [{type: random_forest, n_estimators: 10}, {type: hist_gradient_boosting, max_iter: 10, min_samples_leaf: 5}, {type: voting, members: [decision_tree, {type: adaboost, n_estimators: 5}]}], final: {type: decision_tree, max_depth: 2}, cv: 3}"))
+        let summary = try bench.run()
+        XCTAssertTrue(summary.succeeded, "\(summary.outcomes)")
+        let lock = try bench.lockfile()
+        let cache = try bench.load().workspace.cache
+        let stored = try StoredModel.read(from: cache.objectPath(lock.stages["train"]!.outputs["model"]!.hash))
+        XCTAssertEqual(stored.model.family, "stacking")
+        let test = try Dataset.read(from: cache.objectPath(lock.stages["split"]!.outputs["test"]!.hash))
+        let p = try stored.model.predict(test.floatFeatures(), rows: test.rows)
+        var correct = 0
+        for r in 0..<test.rows {
+            let row = p[(r * 3)..<(r * 3 + 3)]
+            correct += row.firstIndex(of: row.max()!)! - r * 3 == Int(test.labels![r]) ? 1 : 0
+        }
+        // The model read back from HDF5 gives evaluate's accuracy.
+        XCTAssertEqual(lock.stages["evaluate"]!.metrics["accuracy"]!, Double(correct) / Double(test.rows), accuracy: 1e-12)
+        XCTAssertEqual(lock.stages["train"]!.metrics["members"], 3)
+    }
+
+    func testBadEnsembleMemberIsReportedWithTheMemberAndKey() throws {
+        try bench.write("p.yaml", pipeline("{type: voting, members: [decision_tree, {type: random_forest, n_estimators: 0}]}"))
+        XCTAssertThrowsError(try bench.load()) { error in
+            XCTAssertTrue("\(error)".contains("p.yaml:17:"), "\(error)")
+            XCTAssertTrue("\(error)".contains("members[1].n_estimators: expected an integer ≥ 1"), "\(error)")
+        }
+    }
 }

@@ -150,6 +150,7 @@ public struct ModelFamilyCatalog: Sendable {
     /// Every built-in family.
     public static let builtIn = ModelFamilyCatalog([
         DecisionTreeFamily(), RandomForestFamily(), HistGradientBoostingFamily(), AdaBoostFamily(),
+        VotingFamily(), BaggingFamily(), StackingFamily(blending: false), StackingFamily(blending: true),
     ])
 
     /// The family called `name`.
