@@ -16,7 +16,7 @@ import PipelineStore
 /// found 0`. Families added to the catalogue later are valid members without any change here.
 enum EnsembleMembers {
     /// The declared type of one member: a family name, or a mapping with `type:` and its options.
-    static let memberType: ParamType = .oneOf([.string, .dictionary(of: .anyValue(depth: 4))])
+    static let memberType: ParamType = .oneOf([.string, .dictionary(of: .anyValue(depth: 2))])
 
     /// The catalogue members are checked against (built-in families; networks are not members).
     static var catalog: ModelFamilyCatalog { .builtIn }
