@@ -19,7 +19,7 @@ final class ExamplePipelineTests: XCTestCase {
 
     private func accuracy(in lock: String) throws -> Double {
         // The first `accuracy:` or `MODEL.accuracy:` metric (evaluate stages comparing models prefix their names).
-        let line = try XCTUnwrap(lock.split(separator: "\n").first { $0.contains(" accuracy: ") || $0.contains(".accuracy: ") })
+        let line = try XCTUnwrap(lock.split(separator: "\n").first { $0.contains(" accuracy: ") || $0.contains(".accuracy: ") || $0.contains(" accuracy_mean: ") })
         return try XCTUnwrap(Double(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)))
     }
 

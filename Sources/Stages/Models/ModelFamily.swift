@@ -152,6 +152,8 @@ public struct ModelFamilyCatalog: Sendable {
         LinearRegressionFamily(), RidgeFamily(), ElasticNetFamily(isLasso: true), ElasticNetFamily(isLasso: false),
         LogisticRegressionFamily(), LinearSVMFamily(),
         NearestNeighborsFamily(), GaussianNaiveBayesFamily(), MultinomialNaiveBayesFamily(), KernelSVMFamily(),
+        DecisionTreeFamily(), RandomForestFamily(), HistGradientBoostingFamily(), AdaBoostFamily(),
+        VotingFamily(), BaggingFamily(), StackingFamily(blending: false), StackingFamily(blending: true),
     ])
 
     /// The family called `name`.
