@@ -59,6 +59,8 @@ public struct TrainingConfig: Sendable {
     public var earlyStopping: EarlyStopping?
     /// Give the loss one-hot value rows instead of class indices (for mse, mae, huber, binary cross-entropy).
     public var oneHotTargets: Bool
+    /// Gradual magnitude pruning of every `.weight` tensor during training, if any.
+    public var pruning: GradualPruning? = nil
 
     /// Creates a configuration.
     public init(epochs: Int, batchSize: Int, shuffle: Bool = true, loss: any Loss, optimizer: any Optimizer,

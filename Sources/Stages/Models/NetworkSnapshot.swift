@@ -13,9 +13,11 @@ public struct NetworkSnapshot: Sendable, Equatable {
         public var parameters: [(name: String, shape: [Int], values: [Float])]
         /// Saved state tensors by name.
         public var state: [(name: String, shape: [Int], values: [Float])]
+        /// Pruning keep-masks of pruned parameter tensors, by name (true = kept); such tensors are stored sparse.
+        public var masks: [String: [Bool]] = [:]
 
         public static func == (a: LayerRecord, b: LayerRecord) -> Bool {
-            a.kind == b.kind && a.configuration == b.configuration
+            a.kind == b.kind && a.configuration == b.configuration && a.masks == b.masks
                 && a.parameters.map(\.name) == b.parameters.map(\.name) && a.parameters.map(\.values) == b.parameters.map(\.values)
                 && a.state.map(\.name) == b.state.map(\.name) && a.state.map(\.values) == b.state.map(\.values)
         }
@@ -46,9 +48,10 @@ public struct NetworkSnapshot: Sendable, Equatable {
         self.layers = layers
     }
 
-    /// Class probabilities (softmax of the logits), `rows × classes`.
+    /// Class probabilities (softmax of the logits), `rows × classes`. Pruned dense layers run on their
+    /// sparse form (see `makeInferenceNetwork`).
     public func predictProbabilities(_ x: [Float], rows: Int) throws -> [Float] {
-        let network = try makeNetwork()
+        let network = try makeInferenceNetwork()
         var logits = x.withUnsafeBufferPointer { network.predict($0, rows: rows) }
         let k = outputShape.reduce(1, *)
         logits.withUnsafeMutableBufferPointer { p in
@@ -69,6 +72,12 @@ public struct NetworkSnapshot: Sendable, Equatable {
     /// A network with these layers, parameters and state.
     public func makeNetwork() throws -> Network {
         let network = try Network(inputShape: inputShape, layers: try layers.map { try LayerFactory.make(kind: $0.kind, configuration: $0.configuration) })
+        try fill(network)
+        return network
+    }
+
+    /// Copies the parameters and state into `network` (built from these layers).
+    func fill(_ network: Network) throws {
         for entry in network.layout {
             guard let tensor = layers[entry.layer].parameters.first(where: { $0.name == entry.spec.name }), tensor.values.count == entry.range.count else {
                 throw StageError("model file: layer \(entry.layer) (\(layers[entry.layer].kind)) lacks parameter '\(entry.spec.name)' of \(entry.range.count) values")
@@ -81,7 +90,6 @@ public struct NetworkSnapshot: Sendable, Equatable {
             }
             _ = UnsafeMutableBufferPointer(rebasing: network.state[entry.range]).update(fromContentsOf: tensor.values)
         }
-        return network
     }
 
     /// Writes `/network` under `group`: attribute `input_shape`, and `layers/NN_kind` groups holding the
@@ -105,7 +113,13 @@ public struct NetworkSnapshot: Sendable, Equatable {
                 }
                 try g.setAttribute("config." + key, value)
             }
-            for tensor in layer.parameters { _ = try g.createDataset(tensor.name, shape: tensor.shape, data: tensor.values) }
+            for tensor in layer.parameters {
+                if let mask = layer.masks[tensor.name] {
+                    try SparseTensorStorage.write(tensor.values, shape: tensor.shape, keep: mask, name: tensor.name, to: g)
+                } else {
+                    _ = try g.createDataset(tensor.name, shape: tensor.shape, data: tensor.values)
+                }
+            }
             for tensor in layer.state {
                 let d = try g.createDataset(tensor.name, shape: tensor.shape, data: tensor.values)
                 try d.setAttribute("role", .string("state (not trained)"))
@@ -134,6 +148,11 @@ public struct NetworkSnapshot: Sendable, Equatable {
                 }
             }
             var record = LayerRecord(kind: kind, configuration: configuration, parameters: [], state: [])
+            for child in try g.children() where child.isGroup {
+                let tensor = try SparseTensorStorage.read(from: try g.group(child.name))
+                record.parameters.append((child.name, tensor.shape, tensor.values))
+                record.masks[child.name] = tensor.keep
+            }
             for child in try g.children() where !child.isGroup {
                 let d = try g.dataset(child.name)
                 let tensor = (name: child.name, shape: d.shape, values: try d.read(as: Float.self))
