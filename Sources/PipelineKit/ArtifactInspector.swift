@@ -25,7 +25,7 @@ public enum ArtifactInspector {
         defer { try? file.close() }
         var lines: [String] = ["\(path)"]
         try describeGroup(file.root, name: "/", depth: 0, into: &lines)
-        return lines.joined(separator: "\n") + "\n"
+        return lines.joined(separator: "\n") + "\n" + (try sparsityTable(path) ?? "")
     }
 
     private static func describeGroup(_ group: HDF5Group, name: String, depth: Int, into lines: inout [String]) throws {
