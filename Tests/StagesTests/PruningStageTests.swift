@@ -89,12 +89,23 @@ final class PruningStageTests: XCTestCase {
         XCTAssertEqual(tensor(pruned, 0, "weight").values, kept.flatMap { f in w[(f * 9)..<(f * 9 + 9)] })
         XCTAssertEqual(tensor(pruned, 1, "runningMean").values, kept.map { tensor(original, 1, "runningMean").values[$0] })
         let dense = tensor(original, 5, "weight").values
-        XCTAssertEqual(tensor(pruned, 5, "weight").values, kept.flatMap { c in (0..<4).flatMap { p in dense[((c * 4 + p) * 3)..<((c * 4 + p) * 3 + 3)] } })
+        var expectedRows: [Float] = []
+        for c in kept {
+            for p in 0..<4 {
+                let row: Int = c * 4 + p
+                expectedRows += dense[(row * 3)..<(row * 3 + 3)]
+            }
+        }
+        XCTAssertEqual(tensor(pruned, 5, "weight").values, expectedRows)
 
         // Same function as the original with the removed channels' dense rows zeroed.
         let zeroed = try original.makeNetwork()
         let denseRange = zeroed.layout.first { $0.layer == 5 && $0.spec.name == "weight" }!.range
-        for c in 0..<4 where !kept.contains(c) { for r in (c * 4)..<(c * 4 + 4) { for j in 0..<3 { zeroed.parameters[denseRange.lowerBound + r * 3 + j] = 0 } } }
+        for c in 0..<4 where !kept.contains(c) {
+            for r in (c * 4)..<(c * 4 + 4) {
+                for j in 0..<3 { zeroed.parameters[denseRange.lowerBound + r * 3 + j] = 0 }
+            }
+        }
         var g = SeededGenerator(seed: 6)
         let x = (0..<(4 * 36)).map { _ in Float(g.nextGaussian()) }
         let expected = x.withUnsafeBufferPointer { zeroed.predict($0, rows: 4) }
