@@ -28,6 +28,7 @@ final class StageConformanceTests: XCTestCase {
         "train": "kind: train\n    inputs: [scale.train, scale.validation]\n    model: {type: mlp, layers: [8]}\n    epochs: 2",
         "evaluate": "kind: evaluate\n    inputs: {model: subject.model, test: scale.validation}",
         "shell": "kind: shell\n    command: sh script.sh\n    deps: [script.sh]\n    outs: [copy.csv]",
+        "prune": "kind: prune\n    inputs: [model]\n    sparsity: 0.5",
     ]
 
     private func pipeline(for kind: String, subject: String) -> String {
