@@ -28,6 +28,32 @@ public struct LoadedPipeline: Sendable {
             }
         }
         guard diagnostics.isEmpty, let spec = parsed.spec, let graph else { throw ValidationFailure(diagnostics) }
-        return LoadedPipeline(spec: spec, graph: graph, catalog: catalog, workspace: Workspace(pipelinePath: path))
+        let loaded = LoadedPipeline(spec: spec, graph: graph, catalog: catalog, workspace: Workspace(pipelinePath: path))
+        let trialProblems = loaded.trialDiagnostics()
+        guard trialProblems.isEmpty else { throw ValidationFailure(trialProblems) }
+        return loaded
+    }
+
+    /// Checks the overrides that kinds running trials (search) will try: each path names a parameter of an
+    /// upstream stage and each value fits its declaration. Problems are located at the kind's parameter.
+    func trialDiagnostics() -> [Diagnostic] {
+        let session = TrialSession(pipeline: self, parallel: 1)
+        var diagnostics: [Diagnostic] = []
+        for name in graph.order {
+            let node = graph.nodes[name]!
+            guard let kind = catalog.kind(node.spec.kind) else { continue }
+            var seen = Set<String>()
+            for probe in kind.trialProbes(params: node.spec.params, inputStages: node.inputs.map(\.stage)) {
+                do {
+                    try session.check(target: probe.target, overrides: probe.overrides)
+                } catch {
+                    let message = "\(error)"
+                    guard seen.insert(message).inserted else { continue }
+                    diagnostics.append(Diagnostic(message, at: node.spec.paramLocations[probe.param] ?? node.spec.location,
+                                                  keyPath: "stages.\(name).\(probe.param)"))
+                }
+            }
+        }
+        return diagnostics
     }
 }

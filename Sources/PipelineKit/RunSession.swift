@@ -167,69 +167,24 @@ public final class RunSession: JobRunner, @unchecked Sendable {
 
     private func runStage(_ name: String) throws {
         let node = pipeline.graph.nodes[name]!
-        let cache = pipeline.workspace.cache
-        guard let kind = pipeline.catalog.kind(node.spec.kind) else { throw StageError("no implementation for kind '\(node.spec.kind)'") }
-
-        var inputHashes: [String: String] = [:]
-        var inputs: [String: StageInput] = [:]
-        for input in node.inputs {
-            guard let upstream = upstreamRecord(input.stage), let output = upstream.outputs[input.output] else {
-                throw StageError("upstream '\(input.stage)' has no recorded output '\(input.output)'")
-            }
-            inputHashes[input.key] = output.hash
-            inputs[input.key] = StageInput(type: input.type, path: cache.objectPath(output.hash), stage: input.stage)
-        }
-        let fingerprintInputs = try StageFingerprint.inputs(for: node, seed: pipeline.spec.seed, inputHashes: inputHashes,
-                                                            baseDirectory: pipeline.spec.baseDirectory)
-        let fingerprint = fingerprintInputs.fingerprint
-        func stageRecord(_ run: RunRecord) -> StageRecord {
-            StageRecord(kind: node.spec.kind, fingerprint: fingerprint, seed: pipeline.spec.seed, params: node.spec.params,
-                        inputs: inputHashes, files: fingerprintInputs.files,
-                        outputs: run.outputs,
-                        metrics: run.metrics, seconds: run.seconds)
-        }
-
-        if !options.force, let cached = cache.runRecord(fingerprint) {
-            try kind.restore(outputs: cached.outputs.mapValues { cache.objectPath($0.hash) },
-                             baseDirectory: pipeline.spec.baseDirectory, params: node.spec.params)
-            let upToDate = previous.stages[name]?.fingerprint == fingerprint
-            events.emit(upToDate ? .upToDate(stage: name) : .restored(stage: name))
-            record(name, stageRecord(cached), upToDate ? .upToDate : .restored)
-            return
-        }
-
-        events.emit(.started(stage: name, kind: node.spec.kind))
-        let scratch = try cache.makeScratchDirectory(label: name)
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let checkpoints = cache.checkpointDirectory(fingerprint)
-        if options.force { try? FileManager.default.removeItem(atPath: checkpoints) }
-        try FileManager.default.createDirectory(atPath: checkpoints, withIntermediateDirectories: true)
-        let context = StageContext(
-            stage: name, params: node.spec.params, inputs: inputs, inputOrder: node.inputs.map(\.key),
-            outputDirectory: scratch, checkpointDirectory: checkpoints, baseDirectory: pipeline.spec.baseDirectory, seed: pipeline.spec.seed,
-            provenance: Provenance(stage: name, kind: node.spec.kind, fingerprint: fingerprint, pipeline: pipeline.spec.name),
+        let execution = StageExecution(pipeline: pipeline, force: options.force)
+        let result = try execution.execute(
+            node, upstream: upstreamRecord, trials: TrialSession(pipeline: pipeline, parallel: options.jobs),
+            started: { events.emit(.started(stage: name, kind: node.spec.kind)) },
             report: { [events] event in
                 switch event {
                 case let .progress(step, total, message): events.emit(.progress(stage: name, step: step, total: total, message: message))
                 case let .note(message): events.emit(.note(stage: name, message: message))
                 }
             })
-        let start = Date()
-        let result = try kind.run(context)
-        let seconds = Date().timeIntervalSince(start)
-
-        var stored: [String: StoredObject] = [:]
-        for output in node.outputs {
-            guard let path = result.outputs[output.name], FileManager.default.fileExists(atPath: path) else {
-                throw StageError("kind '\(node.spec.kind)' did not produce its declared output '\(output.name)'")
-            }
-            let (hash, bytes) = try cache.store(path)
-            stored[output.name] = StoredObject(type: output.type.rawValue, hash: hash, bytes: bytes)
+        switch result {
+        case .cached(let record):
+            let upToDate = previous.stages[name]?.fingerprint == record.fingerprint
+            events.emit(upToDate ? .upToDate(stage: name) : .restored(stage: name))
+            self.record(name, record, upToDate ? .upToDate : .restored)
+        case .computed(let record, let seconds):
+            events.emit(.finished(stage: name, seconds: seconds, metrics: record.metrics))
+            self.record(name, record, .ran)
         }
-        let run = RunRecord(fingerprint: fingerprint, outputs: stored, metrics: result.metrics, seconds: (seconds * 1000).rounded() / 1000)
-        try cache.saveRunRecord(run)
-        try? FileManager.default.removeItem(atPath: checkpoints)
-        events.emit(.finished(stage: name, seconds: seconds, metrics: result.metrics))
-        record(name, stageRecord(run), .ran)
     }
 }

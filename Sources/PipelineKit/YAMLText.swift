@@ -44,7 +44,8 @@ enum YAMLText {
 
     /// A string, quoted (JSON-style, which YAML reads) unless it is safe as a plain scalar.
     private static func scalar(_ s: String) -> String {
-        let safe = !s.isEmpty && ScalarValue.resolve(s) == .string(s)
+        // `Double(s) == nil` also quotes "NaN", "inf" and "infinity", which the lockfile reader takes for numbers.
+        let safe = !s.isEmpty && ScalarValue.resolve(s) == .string(s) && Double(s) == nil
             && s.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-./".unicodeScalars.contains($0)) }
             && !["-", "."].contains(s.first!) && !["yes", "no", "on", "off", "y", "n"].contains(s.lowercased())
         return safe ? s : ParamValue.quote(s)

@@ -15,6 +15,13 @@ public struct StageNode: Sendable {
     public var name: String { spec.name }
     /// Distinct upstream stages, sorted.
     public var upstream: [String] { Array(Set(inputs.map(\.stage))).sorted() }
+
+    /// The node with other parameter values (a search trial's variant); inputs and outputs as declared.
+    public func with(params: [String: ParamValue]) -> StageNode {
+        StageNode(spec: StageSpec(name: spec.name, kind: spec.kind, inputs: spec.inputs, params: params, location: spec.location,
+                                  paramLocations: spec.paramLocations, inputsLocation: spec.inputsLocation),
+                  signature: signature, inputs: inputs, outputs: outputs)
+    }
 }
 
 /// The immutable, validated DAG of a pipeline: stages wired by their inputs, in topological order.

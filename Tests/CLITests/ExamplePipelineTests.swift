@@ -2,13 +2,16 @@ import Foundation
 import XCTest
 
 /// Every example pipeline runs in CI in a small variant: the same file with `limit:` on its loads and
-/// at most a few epochs, on the real Fashion-MNIST data Debian ships.
+/// at most a few epochs, on the real Fashion-MNIST data Debian ships, or on the small tables shipped in
+/// pipelines/data (copied next to the pipeline, so its relative paths resolve).
 final class ExamplePipelineTests: XCTestCase {
     private func smallVariant(of name: String, rows: Int, epochs: Int) throws -> String {
         var text = try String(contentsOfFile: CLI.repository + "/pipelines/\(name)", encoding: .utf8)
         let loads = text.components(separatedBy: "    kind: load\n").count - 1
         text = text.replacingOccurrences(of: "    kind: load\n", with: "    kind: load\n    limit: \(rows)\n")
         text = text.replacingOccurrences(of: #"epochs: \d+\n"#, with: "epochs: \(epochs)\n", options: .regularExpression)
+        // Searches keep their strategy and space but try only a few configurations.
+        text = text.replacingOccurrences(of: #"trials: \d+\n"#, with: "trials: 4\n", options: .regularExpression)
         XCTAssertEqual(text.components(separatedBy: "limit: \(rows)").count - 1, loads, "\(name): every load is limited")
         XCTAssertGreaterThan(loads, 0, "\(name) loads data")
         return text
@@ -29,6 +32,7 @@ final class ExamplePipelineTests: XCTestCase {
             let scratch = try Scratch()
             defer { scratch.remove() }
             try scratch.write(name, try smallVariant(of: name, rows: 3000, epochs: name == "quickstart.yaml" ? 30 : 3))
+            try FileManager.default.copyItem(atPath: CLI.repository + "/pipelines/data", toPath: scratch.path + "/data")
             let run = try CLI.run(["run", name, "--jobs", "2"], in: scratch.path)
             XCTAssertEqual(run.status, 0, "\(name): " + run.stdout + run.stderr)
             let lockName = name.replacingOccurrences(of: ".yaml", with: ".lock")

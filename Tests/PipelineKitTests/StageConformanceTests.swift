@@ -27,6 +27,7 @@ final class StageConformanceTests: XCTestCase {
         "preprocess": "kind: preprocess\n    inputs: {train: split.train, validation: split.validation}\n    steps: [{type: standard}, {type: minmax, feature_range: [-1, 1]}]",
         "train": "kind: train\n    inputs: [scale.train, scale.validation]\n    model: {type: mlp, layers: [8]}\n    epochs: 2",
         "evaluate": "kind: evaluate\n    inputs: {model: subject.model, test: scale.validation}",
+        "search": "kind: search\n    inputs: [scoring.metrics]\n    objective: {metric: accuracy}\n    space: {model.l2: {type: log_uniform, low: 1.0e-4, high: 1.0e-1}}\n    trials: 3\n    best: model",
         "shell": "kind: shell\n    command: sh script.sh\n    deps: [script.sh]\n    outs: [copy.csv]",
         "prune": "kind: prune\n    inputs: [model]\n    sparsity: 0.5",
     ]
@@ -36,6 +37,8 @@ final class StageConformanceTests: XCTestCase {
                       "scale": Self.examples["scale"]!, "model": Self.examples["train"]!]
         // evaluate needs a model from a stage called 'subject'; give it one and test the evaluate stage itself.
         if kind == "evaluate" { stages["subject"] = Self.examples["train"]! }
+        // search tunes the 'model' stage through an evaluate stage called 'scoring'.
+        if kind == "search" { stages["scoring"] = "kind: evaluate\n    inputs: {model: model.model, test: scale.validation}" }
         stages[kind == "evaluate" ? "eval_subject" : "subject"] = subject
         return "pipeline: 1\nname: conformance\nseed: 3\nstages:\n" + stages.keys.sorted().map { "  \($0):\n    \(stages[$0]!)" }.joined(separator: "\n") + "\n"
     }

@@ -133,6 +133,8 @@ struct ParamChecker {
         case .object(let fields):
             guard case .map(let given) = value else { return fail() }
             return conformFields(given, fields: fields, node: node, keyPath: keyPath, owner: nil, into: &diagnostics)
+        case .any:
+            return value
         case let .union(discriminator, variants):
             return conformUnion(value, node: node, discriminator: discriminator, variants: variants, keyPath: keyPath, into: &diagnostics)
         }

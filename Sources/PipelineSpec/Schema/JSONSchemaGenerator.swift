@@ -94,6 +94,7 @@ public enum JSONSchemaGenerator {
             if let hi { s[exHi ? "exclusiveMaximum" : "maximum"] = .double(hi) }
             return withInterpolation(s)
         case .string: return ["type": .string("string")]
+        case .any: return [:]
         case .path: return ["type": .string("string"), "minLength": .int(1)]
         case .choice(let options): return withInterpolation(["enum": .list(options.map { .string($0) })])
         case let .list(element, minCount):

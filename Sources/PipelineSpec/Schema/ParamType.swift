@@ -26,6 +26,9 @@ public indirect enum ParamType: Sendable {
     /// or as a one-key mapping (`{adam: {lr: 0.001}}`, or `{dense: 300}` for a variant's primary field).
     /// Normalised to a map holding the discriminator and every field, defaults filled in.
     case union(discriminator: String, variants: [UnionVariant])
+    /// Any YAML value, unchecked (e.g. the candidate values of a search's `choice`, which are checked
+    /// later against the parameter they are assigned to).
+    case any
 
     /// What the type accepts, in words, for "expected …" messages.
     public var expectation: String {
@@ -43,6 +46,7 @@ public indirect enum ParamType: Sendable {
         case .object(let fields): return "a mapping with keys " + fields.map(\.name).joined(separator: ", ")
         case let .union(discriminator, variants):
             return "one of " + variants.map { "'\($0.name)'" }.joined(separator: ", ") + " (a name, or a mapping with \(discriminator): NAME and its options)"
+        case .any: return "any value"
         }
     }
 

@@ -5,7 +5,10 @@ import PipelineStore
 ///
 /// On disk (HDF5): `/features` (uint8 or float32, shape `[rows] + sampleShape`), optional `/labels`
 /// (int32, `[rows]`), optional `/targets` (float32, `[rows]`), and root attributes `artifact = "dataset"`, `rows`, `sample_shape`,
-/// `class_names`, `feature_names`, plus provenance.
+/// `class_names`, `feature_names`, plus provenance. Categorical columns (integer codes stored as float32, NaN when
+/// missing) carry their category names in the group `/categories`: one string-list attribute per column, named
+/// by the column's feature name, `names[code]` being the category of code `code`. Files without the group read
+/// back with no categorical columns.
 public struct Dataset: Sendable, Equatable {
     /// The feature values, row-major; uint8 stays uint8 until a stage needs floats.
     public enum Features: Sendable, Equatable {
@@ -37,10 +40,13 @@ public struct Dataset: Sendable, Equatable {
     public var targets: [Float]?
     /// Name of the target column, when `targets` is present.
     public var targetName: String?
+    /// Category names of the categorical columns, keyed by feature name: the column holds codes `0..<names.count`
+    /// (NaN when missing) and `names[code]` is the category. Numeric columns have no entry.
+    public var categories: [String: [String]]
 
     /// Creates a dataset; `features.count` must equal `rows × product(sampleShape)`.
     public init(features: Features, rows: Int, sampleShape: [Int], labels: [Int32]?, classNames: [String], featureNames: [String],
-                targets: [Float]? = nil, targetName: String? = nil) {
+                targets: [Float]? = nil, targetName: String? = nil, categories: [String: [String]] = [:]) {
         precondition(features.count == rows * sampleShape.reduce(1, *), "feature count does not match rows × sample shape")
         precondition(labels.map { $0.count == rows } ?? true, "label count does not match rows")
         precondition(targets.map { $0.count == rows } ?? true, "target count does not match rows")
@@ -52,6 +58,7 @@ public struct Dataset: Sendable, Equatable {
         self.featureNames = featureNames
         self.targets = targets
         self.targetName = targetName
+        self.categories = categories
     }
 
     /// Values per sample.
@@ -97,7 +104,7 @@ public struct Dataset: Sendable, Equatable {
         }
         return Dataset(features: features, rows: indices.count, sampleShape: sampleShape,
                        labels: labels.map { l in indices.map { l[$0] } }, classNames: classNames, featureNames: featureNames,
-                       targets: targets.map { t in indices.map { t[$0] } }, targetName: targetName)
+                       targets: targets.map { t in indices.map { t[$0] } }, targetName: targetName, categories: categories)
     }
 }
 
@@ -134,6 +141,11 @@ extension Dataset {
         if !classNames.isEmpty { try root.setAttribute("class_names", .strings(classNames)) }
         if !featureNames.isEmpty { try root.setAttribute("feature_names", .strings(featureNames)) }
         try root.setAttribute("layout", .string("features: one row per sample, row-major; labels: int32 class index"))
+        let categorical = categories.filter { !$0.value.isEmpty }
+        if !categorical.isEmpty {
+            let group = try root.createGroup("categories")
+            for name in categorical.keys.sorted() { try group.setAttribute(name, .strings(categorical[name]!)) }
+        }
         try provenance.stamp(root)
         try file.close()
     }
@@ -158,9 +170,16 @@ extension Dataset {
             targets = try dataset.read(as: Float.self)
             targetName = try dataset.attribute("name")?.stringValue
         }
+        var categories: [String: [String]] = [:]
+        if root.contains("categories") {
+            let group = try root.group("categories")
+            for name in try group.attributeNames() {
+                categories[name] = try group.stringList(name)
+            }
+        }
         return Dataset(features: features, rows: rows, sampleShape: Array(shape.dropFirst()), labels: labels,
                        classNames: try root.stringList("class_names"), featureNames: try root.stringList("feature_names"),
-                       targets: targets, targetName: targetName)
+                       targets: targets, targetName: targetName, categories: categories)
     }
 }
 

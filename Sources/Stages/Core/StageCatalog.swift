@@ -13,7 +13,7 @@ public struct StageCatalog: Sendable {
 
     /// Every built-in kind.
     public static let builtIn = StageCatalog([
-        LoadStage(), SplitStage(), ScaleStage(), PreprocessStage(), TrainStage(), EvaluateStage(), ShellStage(),
+        LoadStage(), SplitStage(), ScaleStage(), PreprocessStage(), TrainStage(), EvaluateStage(), ShellStage(), SearchStage(),
         PruneStage(),
     ])
 

@@ -69,11 +69,15 @@ public struct StageContext: Sendable {
     public let provenance: Provenance
     /// Receives progress and notes.
     public let report: @Sendable (StageEvent) -> Void
+    /// Runs variants of other stages of the pipeline (for kinds that explore them, like `search`); nil
+    /// where the caller offers none.
+    public let trials: (any TrialRunner)?
 
     /// Creates a context.
     public init(stage: String, params: [String: ParamValue], inputs: [String: StageInput], inputOrder: [String],
                 outputDirectory: String, checkpointDirectory: String, baseDirectory: String, seed: UInt64, provenance: Provenance,
-                report: @escaping @Sendable (StageEvent) -> Void) {
+                trials: (any TrialRunner)? = nil, report: @escaping @Sendable (StageEvent) -> Void) {
+        self.trials = trials
         self.stage = stage
         self.params = params
         self.inputs = inputs

@@ -14,10 +14,15 @@ public protocol StageKind: Sendable {
     /// Called after a cache hit with the cached outputs, for kinds whose outputs also live in the
     /// workspace (`shell` restores its declared files). The default does nothing.
     func restore(outputs: [String: String], baseDirectory: String, params: [String: ParamValue]) throws
+
+    /// For kinds that run variants of other stages (search): overrides to check when the pipeline is loaded,
+    /// given the stage's parameters and the stages its inputs come from. The default has none.
+    func trialProbes(params: [String: ParamValue], inputStages: [String]) -> [TrialProbe]
 }
 
 extension StageKind {
     public func restore(outputs: [String: String], baseDirectory: String, params: [String: ParamValue]) throws {}
+    public func trialProbes(params: [String: ParamValue], inputStages: [String]) -> [TrialProbe] { [] }
 }
 
 /// What a stage produced: a path per declared output (inside the output directory) and key metrics.

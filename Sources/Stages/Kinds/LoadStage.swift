@@ -2,21 +2,27 @@ import Foundation
 import PipelineSpec
 import PipelineStore
 
-/// `load`: reads a dataset from idx (MNIST format, gzip'd or not), CSV, or HDF5 into a dataset artifact.
+/// `load`: reads a dataset from idx (MNIST format, gzip'd or not), CSV, HDF5 or NumPy `.npy` into a dataset artifact.
+/// CSV: missing-value markers become NaN, non-numeric (or listed) columns become categorical codes with their
+/// category names, and the label (classification) or target (regression) column is taken out of the features.
 public struct LoadStage: StageKind {
     public init() {}
 
-    static let formats = ["idx", "csv", "hdf5"]
+    static let formats = ["idx", "csv", "hdf5", "npy"]
 
     public var signature: StageSignature {
         StageSignature(
-            kind: "load", summary: "Read a dataset from idx (MNIST format), CSV or HDF5 files.",
+            kind: "load", summary: "Read a dataset from idx (MNIST format), CSV, HDF5 or NumPy .npy files.",
             params: [
-                ParamDecl("format", .choice(Self.formats), help: "File format; inferred from the file name when absent (.csv, .h5/.hdf5, else idx)."),
+                ParamDecl("format", .choice(Self.formats), help: "File format; inferred from the file name when absent (.csv, .h5/.hdf5, .npy, else idx)."),
                 ParamDecl("images", .path(mustExist: true), help: "idx: the features file (e.g. train-images-idx3-ubyte.gz)."),
-                ParamDecl("labels", .path(mustExist: true), help: "idx: the labels file (e.g. train-labels-idx1-ubyte.gz)."),
-                ParamDecl("path", .path(mustExist: true), help: "csv / hdf5: the data file."),
-                ParamDecl("label", .string, help: "csv: name of the label column."),
+                ParamDecl("labels", .path(mustExist: true), help: "idx / npy: the labels file (idx1, or a 1-D integer .npy)."),
+                ParamDecl("path", .path(mustExist: true), help: "csv / hdf5 / npy: the data file (npy: features, rows first)."),
+                ParamDecl("label", .string, help: "csv: name of the class-label column (classification)."),
+                ParamDecl("target", .string, help: "csv: name of the real-valued target column (regression); excludes 'label'."),
+                ParamDecl("missing_values", .list(of: .string), default: .list(CSVDatasetOptions.defaultMissingMarkers.map { .string($0) }),
+                          help: "csv: cell texts read as missing (NaN in the features)."),
+                ParamDecl("categorical", .list(of: .string), help: "csv: columns read as categorical even if numeric (non-numeric columns always are)."),
                 ParamDecl("delimiter", .string, default: .string(","), help: "csv: field delimiter (one ASCII character)."),
                 ParamDecl("features_dataset", .string, default: .string("features"), help: "hdf5: dataset holding the features (rows first)."),
                 ParamDecl("labels_dataset", .string, default: .string("labels"), help: "hdf5: dataset holding integer labels, if present."),
@@ -35,20 +41,24 @@ public struct LoadStage: StageKind {
         guard let path = params["path"]?.stringValue?.lowercased() else { return nil }
         if path.hasSuffix(".csv") || path.hasSuffix(".csv.gz") { return "csv" }
         if path.hasSuffix(".h5") || path.hasSuffix(".hdf5") { return "hdf5" }
+        if path.hasSuffix(".npy") { return "npy" }
         return nil
     }
 
     static func check(_ context: KindCheckContext) -> [KindProblem] {
         let params = context.params
         guard let format = format(params) else {
-            return [KindProblem(.stage, "cannot tell the file format; expected 'format: idx|csv|hdf5', or 'images:' (idx), or a 'path:' ending in .csv, .h5 or .hdf5")]
+            return [KindProblem(.stage, "cannot tell the file format; expected 'format: idx|csv|hdf5|npy', or 'images:' (idx), or a 'path:' ending in .csv, .h5, .hdf5 or .npy")]
         }
         var problems: [KindProblem] = []
-        let used: [String: [String]] = ["idx": ["images", "labels"], "csv": ["path", "label", "delimiter"], "hdf5": ["path", "features_dataset", "labels_dataset"]]
+        let used: [String: [String]] = ["idx": ["images", "labels"], "csv": ["path", "label", "target", "categorical", "delimiter", "missing_values"],
+                                        "hdf5": ["path", "features_dataset", "labels_dataset"], "npy": ["path", "labels"]]
         let required = format == "idx" ? "images" : "path"
         if params[required] == nil { problems.append(KindProblem(.stage, "format '\(format)' needs '\(required):'")) }
-        if format == "csv", params["label"] == nil { problems.append(KindProblem(.stage, "format 'csv' needs 'label:', the name of the label column")) }
-        for key in ["images", "labels", "path", "label"] where params[key] != nil && !used[format]!.contains(key) {
+        if params["label"] != nil, params["target"] != nil {
+            problems.append(KindProblem(.param("target"), "give either 'label:' (classification) or 'target:' (regression), not both"))
+        }
+        for key in ["images", "labels", "path", "label", "target", "categorical"] where params[key] != nil && !used[format]!.contains(key) {
             problems.append(KindProblem(.param(key), "'\(key)' is not used by format '\(format)' (it takes \(used[format]!.joined(separator: ", ")))"))
         }
         if (params["delimiter"]?.stringValue?.utf8.count ?? 1) != 1 {
@@ -65,6 +75,7 @@ public struct LoadStage: StageKind {
         switch Self.format(context.params)! {
         case "idx": dataset = try readIDX(context)
         case "csv": dataset = try readCSV(context)
+        case "npy": dataset = try readNPY(context)
         default: dataset = try readHDF5(context)
         }
         if let names = context.params["class_names"]?.listValue?.compactMap(\.stringValue) {
@@ -80,6 +91,10 @@ public struct LoadStage: StageKind {
         try dataset.write(to: path, provenance: context.provenance)
         var metrics = ["rows": Double(dataset.rows), "features": Double(dataset.columns)]
         if dataset.labels != nil { metrics["classes"] = Double(dataset.classCount) }
+        if !dataset.categories.isEmpty { metrics["categorical_features"] = Double(dataset.categories.count) }
+        if case .float32(let x) = dataset.features, x.contains(where: \.isNaN) {
+            metrics["missing_values"] = Double(x.reduce(0) { $0 + ($1.isNaN ? 1 : 0) })
+        }
         return StageResult(outputs: ["data": path], metrics: metrics)
     }
 
@@ -128,8 +143,33 @@ public struct LoadStage: StageKind {
     private func readCSV(_ context: StageContext) throws -> Dataset {
         let path = context.path("path")!
         let delimiter = context.string("delimiter").utf8.first!
-        let table = try CSVReader.read(path, delimiter: delimiter).labeledMatrix(labelColumn: context.string("label"))
-        return Dataset(features: .float32(table.features), rows: table.rows, sampleShape: [table.columns],
-                       labels: table.labels, classNames: table.classNames ?? [], featureNames: table.featureNames)
+        let options = CSVDatasetOptions(label: context.params["label"]?.stringValue, target: context.params["target"]?.stringValue,
+                                        missingMarkers: context.param("missing_values").listValue?.compactMap(\.stringValue) ?? [],
+                                        categorical: context.params["categorical"]?.listValue?.compactMap(\.stringValue) ?? [])
+        return try CSVReader.read(path, delimiter: delimiter).dataset(options)
+    }
+
+    private func readNPY(_ context: StageContext) throws -> Dataset {
+        let path = context.path("path")!
+        let array = try NPYReader.read(path)
+        guard let rows = array.shape.first else { throw StageError("\(path): a 0-dimensional .npy array; expected rows first") }
+        let sampleShape = array.shape.count == 1 ? [1] : Array(array.shape.dropFirst())
+        let features: Dataset.Features = array.elementType == .uint8 ? .uint8(array.bytes) : .float32(array.floats())
+        var labels: [Int32]?
+        if let labelsPath = context.path("labels") {
+            let y = try NPYReader.read(labelsPath)
+            guard y.shape.count == 1, y.count == rows else {
+                throw StageError("\(labelsPath): expected a 1-D array of \(rows) labels, found shape \(y.shape)")
+            }
+            guard [.uint8, .int32, .int64].contains(y.elementType) else {
+                throw StageError("\(labelsPath): labels must be integers (u1, i4 or i8), found \(y.elementType.rawValue)")
+            }
+            labels = try (0..<rows).map { i in
+                let v = y.value(at: i)
+                guard v >= 0, v <= Double(Int32.max) else { throw StageError("\(labelsPath): label \(v) at row \(i) is not a class index 0, 1, …") }
+                return Int32(v)
+            }
+        }
+        return Dataset(features: features, rows: rows, sampleShape: sampleShape, labels: labels, classNames: [], featureNames: [])
     }
 }

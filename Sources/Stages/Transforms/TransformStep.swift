@@ -55,7 +55,10 @@ public struct TransformCatalog: Sendable {
     }
 
     /// Every built-in step.
-    public static let builtIn = TransformCatalog([StandardScaling(), MinMaxScaling()])
+    public static let builtIn = TransformCatalog([StandardScaling(), MinMaxScaling(),
+        DropMissingRows(), DropMissingColumns(), Imputation(), OutlierHandling(), RobustScaling(), MaxAbsScaling(), RowNormalization(),
+        LogTransform(), PowerTransform(), OneHotEncoding(), OrdinalEncoding(), BinDiscretization(),
+        RandomOverSampling(), RandomUnderSampling(), SMOTESampling()])
 
     /// The step called `name`.
     public func step(_ name: String) -> (any TransformStep)? { steps[name] }

@@ -1,0 +1,94 @@
+import Foundation
+import PipelinePlan
+import PipelineSpec
+import PipelineStore
+import Stages
+
+/// Runs one stage node through the cache: fingerprints it from its inputs' content hashes, restores a cached
+/// result, or computes it in a scratch directory and stores its outputs. Shared by the run session (the
+/// pipeline's own stages) and trial sessions (a search's variants of them).
+struct StageExecution: Sendable {
+    /// The pipeline the node belongs to.
+    let pipeline: LoadedPipeline
+    /// Recompute even when cached.
+    let force: Bool
+
+    /// How a node ended.
+    enum Result {
+        /// Computed now.
+        case computed(StageRecord, seconds: Double)
+        /// Found in the run cache.
+        case cached(StageRecord)
+
+        var record: StageRecord {
+            switch self {
+            case .computed(let record, _), .cached(let record): return record
+            }
+        }
+    }
+
+    /// The fingerprint inputs and bound inputs of `node`, given the records of its upstream stages.
+    func prepare(_ node: StageNode, upstream: (String) -> StageRecord?) throws -> (FingerprintInputs, [String: StageInput], [String: String]) {
+        let cache = pipeline.workspace.cache
+        var inputHashes: [String: String] = [:]
+        var inputs: [String: StageInput] = [:]
+        for input in node.inputs {
+            guard let record = upstream(input.stage), let output = record.outputs[input.output] else {
+                throw StageError("upstream '\(input.stage)' has no recorded output '\(input.output)'")
+            }
+            inputHashes[input.key] = output.hash
+            inputs[input.key] = StageInput(type: input.type, path: cache.objectPath(output.hash), stage: input.stage)
+        }
+        let fingerprint = try StageFingerprint.inputs(for: node, seed: pipeline.spec.seed, inputHashes: inputHashes,
+                                                      baseDirectory: pipeline.spec.baseDirectory)
+        return (fingerprint, inputs, inputHashes)
+    }
+
+    /// Restores or computes `node`. `started` is called just before computing; `report` receives the
+    /// stage's progress and notes; `trials` is offered to kinds that run variants of other stages.
+    func execute(_ node: StageNode, upstream: (String) -> StageRecord?, trials: (any TrialRunner)?,
+                 started: () -> Void, report: @escaping @Sendable (StageEvent) -> Void) throws -> Result {
+        let cache = pipeline.workspace.cache
+        guard let kind = pipeline.catalog.kind(node.spec.kind) else { throw StageError("no implementation for kind '\(node.spec.kind)'") }
+        let (fingerprintInputs, inputs, inputHashes) = try prepare(node, upstream: upstream)
+        let fingerprint = fingerprintInputs.fingerprint
+        func stageRecord(_ run: RunRecord) -> StageRecord {
+            StageRecord(kind: node.spec.kind, fingerprint: fingerprint, seed: pipeline.spec.seed, params: node.spec.params,
+                        inputs: inputHashes, files: fingerprintInputs.files, outputs: run.outputs, metrics: run.metrics, seconds: run.seconds)
+        }
+
+        if !force, let cached = cache.runRecord(fingerprint) {
+            try kind.restore(outputs: cached.outputs.mapValues { cache.objectPath($0.hash) },
+                             baseDirectory: pipeline.spec.baseDirectory, params: node.spec.params)
+            return .cached(stageRecord(cached))
+        }
+
+        started()
+        let scratch = try cache.makeScratchDirectory(label: node.name)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let checkpoints = cache.checkpointDirectory(fingerprint)
+        if force { try? FileManager.default.removeItem(atPath: checkpoints) }
+        try FileManager.default.createDirectory(atPath: checkpoints, withIntermediateDirectories: true)
+        let context = StageContext(
+            stage: node.name, params: node.spec.params, inputs: inputs, inputOrder: node.inputs.map(\.key),
+            outputDirectory: scratch, checkpointDirectory: checkpoints, baseDirectory: pipeline.spec.baseDirectory, seed: pipeline.spec.seed,
+            provenance: Provenance(stage: node.name, kind: node.spec.kind, fingerprint: fingerprint, pipeline: pipeline.spec.name),
+            trials: trials, report: report)
+        let start = Date()
+        let result = try kind.run(context)
+        let seconds = Date().timeIntervalSince(start)
+
+        var stored: [String: StoredObject] = [:]
+        for output in node.outputs {
+            guard let path = result.outputs[output.name], FileManager.default.fileExists(atPath: path) else {
+                throw StageError("kind '\(node.spec.kind)' did not produce its declared output '\(output.name)'")
+            }
+            let (hash, bytes) = try cache.store(path)
+            stored[output.name] = StoredObject(type: output.type.rawValue, hash: hash, bytes: bytes)
+        }
+        let run = RunRecord(fingerprint: fingerprint, outputs: stored, metrics: result.metrics, seconds: (seconds * 1000).rounded() / 1000)
+        try cache.saveRunRecord(run)
+        try? FileManager.default.removeItem(atPath: checkpoints)
+        return .computed(stageRecord(run), seconds: seconds)
+    }
+}

@@ -1,0 +1,235 @@
+import Learn
+
+/// How trials are scheduled: plain (every trial at full budget) or one of the multi-fidelity rules, which
+/// run trials at small budgets first and spend the large budgets on the promising ones.
+enum TrialSchedule: Sendable {
+    case plain
+    case successiveHalving(rungs: [Int], eta: Int)
+    case asha(rungs: [Int], eta: Int)
+    case hyperband(min: Int, max: Int, eta: Int)
+    case median(rungs: [Int])
+
+    /// Budgets min, min·eta, min·eta², … below max, then max.
+    static func rungs(min: Int, max: Int, eta: Int) -> [Int] {
+        var rungs: [Int] = []
+        var budget = min
+        while budget < max {
+            rungs.append(budget)
+            budget *= eta
+        }
+        return rungs + [max]
+    }
+}
+
+/// Runs a search: asks the sampler for assignments, runs them in batches, tells it the results.
+/// Every decision depends only on earlier results in trial order, so a search re-run (all trials cached)
+/// or resumed after a kill takes the same path.
+struct SearchLoop {
+    let sampler: any SearchSampler
+    let space: TrialSpace
+    let batch: TrialBatch
+    let seed: UInt64
+    /// Configurations to sample.
+    let trials: Int
+    /// Trials suggested and run at once.
+    let batchSize: Int
+    let progress: (_ done: Int, _ total: Int, _ results: [TrialResult]) -> Void
+
+    private(set) var results: [TrialResult] = []
+    private var sampled = 0
+
+    init(sampler: any SearchSampler, space: TrialSpace, batch: TrialBatch, seed: UInt64, trials: Int, batchSize: Int,
+         progress: @escaping (Int, Int, [TrialResult]) -> Void) {
+        self.sampler = sampler
+        self.space = space
+        self.batch = batch
+        self.seed = seed
+        self.trials = trials
+        self.batchSize = batchSize
+        self.progress = progress
+    }
+
+    /// What the sampler has seen: each trial's latest (largest-budget) result.
+    private var observations: [SearchObservation] {
+        var latest: [Int: TrialResult] = [:]
+        for result in results { latest[result.row.index] = result }
+        return latest.keys.sorted().map { latest[$0]! }.map {
+            SearchObservation(assignment: $0.row.assignment, loss: $0.loss, budget: $0.row.budget)
+        }
+    }
+
+    private mutating func sample(_ count: Int) throws -> [(index: Int, assignment: SearchAssignment)] {
+        let wanted = min(count, trials - sampled)
+        guard wanted > 0 else { return [] }
+        let assignments = try sampler.suggest(space: space.space, observations: observations, pending: [], count: wanted,
+                                              firstIndex: sampled, seed: seed)
+        defer { sampled += assignments.count }
+        return assignments.enumerated().map { (sampled + $0.offset, $0.element) }
+    }
+
+    private mutating func run(_ jobs: [TrialJob], total: Int) throws -> [TrialResult] {
+        let done = try batch.run(jobs)
+        results += done
+        progress(results.count, total, results)
+        return done
+    }
+
+    mutating func run(_ schedule: TrialSchedule) throws {
+        switch schedule {
+        case .plain:
+            while true {
+                let fresh = try sample(batchSize)
+                if fresh.isEmpty { break }
+                _ = try run(fresh.map { TrialJob(index: $0.index, assignment: $0.assignment, budget: nil) }, total: trials)
+            }
+        case let .successiveHalving(rungs, eta):
+            let configs = try sample(trials)
+            try halve(configs, rungs: rungs, eta: eta, total: Self.halvingCost(configs.count, rungs: rungs.count, eta: eta))
+        case let .hyperband(lo, hi, eta):
+            let brackets = Self.hyperbandBrackets(min: lo, max: hi, eta: eta)
+            let total = brackets.reduce(0) { $0 + Self.halvingCost($1.configs, rungs: $1.rungs.count, eta: eta) }
+            for bracket in brackets {
+                let configs = try sample(bracket.configs)
+                if configs.isEmpty { break }
+                try halve(configs, rungs: bracket.rungs, eta: eta, total: total)
+            }
+        case let .asha(rungs, eta):
+            try asha(rungs: rungs, eta: eta)
+        case let .median(rungs):
+            try median(rungs: rungs)
+        }
+    }
+
+    /// Evaluations successive halving spends on `configs` over `rungs`.
+    static func halvingCost(_ configs: Int, rungs: Int, eta: Int) -> Int {
+        var alive = configs
+        var cost = 0
+        for _ in 0..<rungs {
+            cost += alive
+            alive = max(1, alive / eta)
+        }
+        return cost
+    }
+
+    /// Li et al. (2018): s_max = ⌊log_η(R)⌋ with R = max/min; bracket s starts n = ⌈(s_max+1)/(s+1)·η^s⌉
+    /// configurations at budget max·η^(−s) and halves them up to max.
+    static func hyperbandBrackets(min: Int, max: Int, eta: Int) -> [(configs: Int, rungs: [Int])] {
+        var sMax = 0
+        while min * Self.power(eta, sMax + 1) <= max { sMax += 1 }
+        return stride(from: sMax, through: 0, by: -1).map { s in
+            let n = Int((Double(sMax + 1) / Double(s + 1) * Double(Self.power(eta, s))).rounded(.up))
+            let rungs = (0...s).map { i in Swift.max(min, max / Self.power(eta, s - i)) }
+            return (n, rungs)
+        }
+    }
+
+    static func power(_ base: Int, _ exponent: Int) -> Int { (0..<exponent).reduce(1) { acc, _ in acc * base } }
+
+    /// Synchronous successive halving: every survivor runs at each rung; the best ⌊n/η⌋ (at least one) advance.
+    private mutating func halve(_ configs: [(index: Int, assignment: SearchAssignment)], rungs: [Int], eta: Int, total: Int) throws {
+        var alive = configs
+        for (level, budget) in rungs.enumerated() {
+            var jobs = alive.map { TrialJob(index: $0.index, assignment: $0.assignment, budget: budget) }
+            var done: [TrialResult] = []
+            while !jobs.isEmpty {
+                let chunk = Array(jobs.prefix(batchSize))
+                jobs.removeFirst(chunk.count)
+                done += try run(chunk, total: total)
+            }
+            guard level < rungs.count - 1 else { break }
+            let keep = Set(Self.ranked(done).prefix(max(1, alive.count / eta)).map(\.row.index))
+            markStopped(done.map(\.row.index).filter { !keep.contains($0) }, budget: budget)
+            for i in results.indices where results[i].row.budget == budget && keep.contains(results[i].row.index) && results[i].row.status == "complete" {
+                results[i].row.status = "promoted"
+            }
+            alive = alive.filter { keep.contains($0.index) }
+        }
+    }
+
+    /// Completed results best first (ties: lower trial index).
+    static func ranked(_ results: [TrialResult]) -> [TrialResult] {
+        results.filter { $0.loss != nil }.sorted { ($0.loss!, $0.row.index) < ($1.loss!, $1.row.index) }
+    }
+
+    private mutating func markStopped(_ indices: [Int], budget: Int) {
+        let stop = Set(indices)
+        for i in results.indices where stop.contains(results[i].row.index) && results[i].row.budget == budget && results[i].row.status == "complete" {
+            results[i].row.status = "stopped"
+        }
+    }
+
+    /// ASHA (Li et al. 2020) made deterministic: each slot of a batch promotes the best not-yet-promoted
+    /// trial in the top 1/η of the highest rung that has one, else starts a new configuration at the lowest
+    /// rung. Results are folded in batch by batch, in trial order.
+    private mutating func asha(rungs: [Int], eta: Int) throws {
+        var promoted = Set<[Int]>()   // [trial, rung level]
+        var assignments: [Int: SearchAssignment] = [:]
+        let total = Self.halvingCost(trials, rungs: rungs.count, eta: eta)
+        while true {
+            var jobs: [TrialJob] = []
+            var claimed = Set<Int>()
+            for _ in 0..<batchSize {
+                if let (trial, level) = promotable(rungs: rungs, eta: eta, promoted: promoted, claimed: claimed) {
+                    promoted.insert([trial, level])
+                    claimed.insert(trial)
+                    jobs.append(TrialJob(index: trial, assignment: assignments[trial]!, budget: rungs[level + 1]))
+                } else if let fresh = try sample(1).first {
+                    assignments[fresh.index] = fresh.assignment
+                    claimed.insert(fresh.index)
+                    jobs.append(TrialJob(index: fresh.index, assignment: fresh.assignment, budget: rungs[0]))
+                }
+            }
+            if jobs.isEmpty { break }
+            _ = try run(jobs, total: total)
+        }
+        // Trials whose last evaluation is below the top rung were not promoted: stopped.
+        var last: [Int: Int] = [:]
+        for (position, result) in results.enumerated() { last[result.row.index] = position }
+        for position in last.values where results[position].row.budget != rungs.last && results[position].row.status == "complete" {
+            results[position].row.status = "stopped"
+        }
+        for position in results.indices where last[results[position].row.index] != position && results[position].row.status == "complete" {
+            results[position].row.status = "promoted"
+        }
+    }
+
+    private func promotable(rungs: [Int], eta: Int, promoted: Set<[Int]>, claimed: Set<Int>) -> (Int, Int)? {
+        for level in stride(from: rungs.count - 2, through: 0, by: -1) {
+            let atRung = results.filter { $0.row.budget == rungs[level] }
+            let top = Self.ranked(atRung).prefix(atRung.count / eta)
+            if let best = top.first(where: { !promoted.contains([$0.row.index, level]) && !claimed.contains($0.row.index) }) {
+                return (best.row.index, level)
+            }
+        }
+        return nil
+    }
+
+    /// Median stopping rule (Golovin et al. 2017) at rung granularity: after each rung a trial stops when its
+    /// loss is worse than the median loss of the earlier trials at that rung (needs at least three of them).
+    private mutating func median(rungs: [Int]) throws {
+        let total = trials * rungs.count
+        while true {
+            var alive = try sample(batchSize)
+            if alive.isEmpty { break }
+            for (level, budget) in rungs.enumerated() where !alive.isEmpty {
+                let done = try run(alive.map { TrialJob(index: $0.index, assignment: $0.assignment, budget: budget) }, total: total)
+                guard level < rungs.count - 1 else { break }
+                var stopped: [Int] = []
+                for result in done {
+                    let earlier = results.filter { $0.row.budget == budget && $0.row.index < result.row.index }.compactMap(\.loss).sorted()
+                    guard earlier.count >= 3, let loss = result.loss else {
+                        if result.loss == nil { stopped.append(result.row.index) }
+                        continue
+                    }
+                    let middle = earlier.count % 2 == 1 ? earlier[earlier.count / 2] : (earlier[earlier.count / 2 - 1] + earlier[earlier.count / 2]) / 2
+                    if loss > middle { stopped.append(result.row.index) }
+                }
+                markStopped(stopped, budget: budget)
+                alive = alive.filter { !stopped.contains($0.index) }
+                for i in results.indices where results[i].row.budget == budget && results[i].row.status == "complete" && alive.contains(where: { $0.index == results[i].row.index }) {
+                    results[i].row.status = "promoted"
+                }
+            }
+        }
+    }
+}
