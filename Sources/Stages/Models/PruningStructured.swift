@@ -2,7 +2,10 @@ import Learn
 
 /// How structured pruning ranks units.
 public enum UnitNorm: String, Sendable, CaseIterable {
-    case l1, l2
+    /// Σ|w| over the unit's incoming weights.
+    case l1
+    /// Σw² (the squared L2 norm ranks the same as the norm).
+    case l2
 }
 
 /// Structured pruning: remove whole units — dense neurons (weight columns) or conv2d filters — ranked by the
