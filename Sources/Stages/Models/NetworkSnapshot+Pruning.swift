@@ -21,7 +21,7 @@ public struct LayerSparsity: Sendable, Equatable {
 public enum SparseInference {
     /// Dense layers whose weight density (nonzeros / size) is at most this run on CSR at inference
     /// (`SparseDenseLayer`); denser ones stay on sgemm. From `make bench-sparse`'s crossover sweep.
-    public static let maxDensity = 0.5
+    public static let maxDensity = 0.15
 }
 
 extension NetworkSnapshot {
