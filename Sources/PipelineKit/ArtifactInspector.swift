@@ -6,6 +6,8 @@ import PipelineStore
 public enum ArtifactInspector {
     /// Datasets with at most this many elements have their values printed.
     static let smallDatasetLimit = 64
+    /// Attributes listed in full however long (the columns a feature-selection step kept).
+    static let fullListAttributes: Set<String> = ["selected_names"]
 
     /// A human-readable description of the file or directory at `path`.
     public static func describe(_ path: String) throws -> String {
@@ -32,7 +34,12 @@ public enum ArtifactInspector {
         let pad = String(repeating: "  ", count: depth)
         lines.append("\(pad)\(name) (group)")
         for attribute in try group.attributeNames() {
-            lines.append("\(pad)  @\(attribute) = \(format(try group.attribute(attribute)))")
+            let value = try group.attribute(attribute)
+            if fullListAttributes.contains(attribute), case .strings(let names)? = value {
+                lines.append("\(pad)  @\(attribute) = \(names.count) kept: " + names.joined(separator: ", "))
+            } else {
+                lines.append("\(pad)  @\(attribute) = \(format(value))")
+            }
         }
         for child in try group.children() {
             if child.isGroup {

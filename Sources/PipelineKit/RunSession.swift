@@ -17,9 +17,13 @@ public struct RunOptions: Sendable {
     public var keepGoing: Bool
     /// Seconds to wait for another run's workspace lock.
     public var lockWait: Double
+    /// The executor chosen on the command line, overriding the file's `executor:` (nil: the file's, else local).
+    public var executor: ExecutorSpec.Kind?
 
     /// Creates options.
-    public init(jobs: Int, force: Bool = false, targets: [String] = [], keepGoing: Bool = false, lockWait: Double = 0) {
+    public init(jobs: Int, force: Bool = false, targets: [String] = [], keepGoing: Bool = false, lockWait: Double = 0,
+                executor: ExecutorSpec.Kind? = nil) {
+        self.executor = executor
         self.jobs = jobs
         self.force = force
         self.targets = targets
@@ -66,6 +70,7 @@ public final class RunSession: JobRunner, @unchecked Sendable {
     private let lock = NSLock()
     private var results: [String: StageRecord] = [:]
     private var outcomes: [String: StageOutcome] = [:]
+    private var reported = Set<String>()
 
     private init(pipeline: LoadedPipeline, options: RunOptions, events: RunEventSink, previous: Lockfile) {
         self.pipeline = pipeline
@@ -93,13 +98,16 @@ public final class RunSession: JobRunner, @unchecked Sendable {
         let selected = options.targets.isEmpty ? Set(graph.order) : graph.withUpstream(options.targets)
         let jobs = graph.order.filter(selected.contains)
         let start = Date()
-        events.emit(.planned(stages: jobs, jobs: options.jobs))
-        let executor = executor ?? LocalExecutor(maxParallel: options.jobs, policy: options.keepGoing ? .keepGoing : .stopOnFirstFailure)
+        let executor = executor ?? session.defaultExecutor()
+        // On a cluster every stale stage may run at once; the cluster, not --jobs, bounds it.
+        events.emit(.planned(stages: jobs, jobs: executor is SlurmExecutor ? max(1, jobs.count) : options.jobs))
         let summary = executor.execute(JobGraph(jobs: jobs, dependencies: Dictionary(uniqueKeysWithValues: jobs.map { ($0, graph.nodes[$0]!.upstream) })),
                                        runner: session)
         let outcomes = session.finalOutcomes(summary)
         for job in jobs {
             if case .skipped(let cause) = outcomes[job] { events.emit(.skipped(stage: job, because: cause)) }
+            // Failures seen only by the executor (a batch job that died) have not been reported yet.
+            if case .failed(let message) = outcomes[job], !session.reportedFailure(job) { events.emit(.failed(stage: job, message: message)) }
         }
 
         // Keep records of stages that still exist; replace those that ran now.
@@ -125,6 +133,22 @@ public final class RunSession: JobRunner, @unchecked Sendable {
         let result = RunSummary(outcomes: outcomes, lockfile: lockfile)
         events.emit(.completed(succeeded: result.succeeded, seconds: Date().timeIntervalSince(start), counts: counts))
         return result
+    }
+
+    /// The executor the options and the file choose: local threads, or Slurm batch jobs.
+    private func defaultExecutor() -> any Executor {
+        let policy: FailurePolicy = options.keepGoing ? .keepGoing : .stopOnFirstFailure
+        let setting = pipeline.spec.executor ?? ExecutorSpec()
+        switch options.executor ?? setting.kind {
+        case .local: return LocalExecutor(maxParallel: options.jobs, policy: policy)
+        case .slurm: return SlurmStages(pipeline: pipeline, force: options.force, events: events).executor(setting: setting, policy: policy)
+        }
+    }
+
+    private func reportedFailure(_ job: String) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return reported.contains(job)
     }
 
     private func finalOutcomes(_ summary: ExecutionSummary) -> [String: StageOutcome] {
@@ -157,9 +181,43 @@ public final class RunSession: JobRunner, @unchecked Sendable {
 
     /// Runs one stage (called by the executor on a worker thread).
     public func run(job: String) throws {
+        try reporting(job) { try runStage(job) }
+    }
+
+    /// Restores a stage whose result is cached; false when it must run (always with `--force`).
+    public func settle(job: String) throws -> Bool {
+        guard !options.force else { return false }
+        return try reporting(job) {
+            let node = pipeline.graph.nodes[job]!
+            guard let record = try StageExecution(pipeline: pipeline, force: false).cached(node, upstream: upstreamRecord, restore: true) else { return false }
+            let upToDate = previous.stages[job]?.fingerprint == record.fingerprint
+            events.emit(upToDate ? .upToDate(stage: job) : .restored(stage: job))
+            self.record(job, record, upToDate ? .upToDate : .restored)
+            return true
+        }
+    }
+
+    /// Takes up the run record a batch job wrote for this stage.
+    public func collect(job: String) throws {
+        try reporting(job) {
+            let node = pipeline.graph.nodes[job]!
+            guard let record = try StageExecution(pipeline: pipeline, force: false).cached(node, upstream: upstreamRecord, restore: false) else {
+                throw StageError("the batch job for stage '\(job)' ended without a run record in the cache \(pipeline.workspace.cache.root) "
+                                 + "(is the cache on a file system the compute nodes share?)")
+            }
+            events.emit(.finished(stage: job, seconds: record.seconds, metrics: record.metrics))
+            self.record(job, record, .ran)
+        }
+    }
+
+    /// Runs `body`, reporting a failure of `job` once before rethrowing it.
+    private func reporting<T>(_ job: String, _ body: () throws -> T) throws -> T {
         do {
-            try runStage(job)
+            return try body()
         } catch {
+            lock.lock()
+            reported.insert(job)
+            lock.unlock()
             events.emit(.failed(stage: job, message: "\(error)"))
             throw error
         }

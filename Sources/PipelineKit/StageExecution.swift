@@ -44,6 +44,21 @@ struct StageExecution: Sendable {
         return (fingerprint, inputs, inputHashes)
     }
 
+    /// The record of `node` when its run cache entry exists (restoring its outputs into the workspace when
+    /// `restore`), else nil. Used where a result computed by another process is taken up.
+    func cached(_ node: StageNode, upstream: (String) -> StageRecord?, restore: Bool) throws -> StageRecord? {
+        let cache = pipeline.workspace.cache
+        guard let kind = pipeline.catalog.kind(node.spec.kind) else { throw StageError("no implementation for kind '\(node.spec.kind)'") }
+        let (fingerprintInputs, _, inputHashes) = try prepare(node, upstream: upstream)
+        guard let run = cache.runRecord(fingerprintInputs.fingerprint) else { return nil }
+        if restore {
+            try kind.restore(outputs: run.outputs.mapValues { cache.objectPath($0.hash) },
+                             baseDirectory: pipeline.spec.baseDirectory, params: node.spec.params)
+        }
+        return StageRecord(kind: node.spec.kind, fingerprint: fingerprintInputs.fingerprint, seed: pipeline.spec.seed, params: node.spec.params,
+                           inputs: inputHashes, files: fingerprintInputs.files, outputs: run.outputs, metrics: run.metrics, seconds: run.seconds)
+    }
+
     /// Restores or computes `node`. `started` is called just before computing; `report` receives the
     /// stage's progress and notes; `trials` is offered to kinds that run variants of other stages.
     func execute(_ node: StageNode, upstream: (String) -> StageRecord?, trials: (any TrialRunner)?,

@@ -4,8 +4,8 @@ import Learn
 /// `pipeline bench`: machine and algorithm benchmarks (used by `make bench`); `sgemm` is the default.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Measure this machine's numeric peak or the search samplers (used by `make bench`).",
-        subcommands: [BenchSGEMMCommand.self, BenchSearchCommand.self, BenchSparseCommand.self], defaultSubcommand: BenchSGEMMCommand.self)
+        commandName: "bench", abstract: "Measure this machine's numeric peak, the search samplers the pca/standard steps or sparse inference (used by `make bench`).",
+        subcommands: [BenchSGEMMCommand.self, BenchSearchCommand.self, BenchPCACommand.self, BenchStandardCommand.self, BenchSparseCommand.self], defaultSubcommand: BenchSGEMMCommand.self)
 }
 
 /// `pipeline bench sgemm`: the machine's OpenBLAS sgemm throughput.

@@ -11,7 +11,8 @@ struct PipelineCommand: ParsableCommand {
         discussion: "Exit codes: 0 success, 1 a stage failed while running, 2 invalid input.",
         version: "0.1.0",
         subcommands: [ValidateCommand.self, DagCommand.self, RunCommand.self, StatusCommand.self, ShowCommand.self,
-                      KindsCommand.self, SchemaCommand.self, CurveCommand.self, DiffCommand.self, MetricsCommand.self, BenchCommand.self])
+                      KindsCommand.self, SchemaCommand.self, CurveCommand.self, DiffCommand.self, MetricsCommand.self, BenchCommand.self,
+                      ExecStageCommand.self])
 }
 
 /// Prints `error` through the one renderer and exits with its code.

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import PipelineKit
+import PipelineSpec
+
+extension ExecutorSpec.Kind: ExpressibleByArgument {}
 
 /// `pipeline run FILE`: runs what is stale, in parallel where the DAG allows.
 struct RunCommand: ParsableCommand {
@@ -15,6 +18,8 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("keep-going"), help: "After a failure, keep running stages that do not depend on it.") var keepGoing = false
     @Flag(help: "Emit machine-readable JSON events, one per line.") var json = false
     @Option(help: "Seconds to wait if another run holds the workspace lock.") var wait: Double = 0
+    @Option(help: "Where stages run: local or slurm (default: the file's executor:, else local).")
+    var executor: ExecutorSpec.Kind?
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
@@ -34,7 +39,8 @@ struct RunCommand: ParsableCommand {
         let printer = ProgressPrinter(style: json ? .json : .human)
         let summary: RunSummary
         do {
-            summary = try RunSession.run(pipeline, options: RunOptions(jobs: jobs, force: force, targets: stages, keepGoing: keepGoing, lockWait: wait),
+            summary = try RunSession.run(pipeline, options: RunOptions(jobs: jobs, force: force, targets: stages, keepGoing: keepGoing, lockWait: wait,
+                                                                             executor: executor),
                                          events: printer)
         } catch { throw fail(error) }
         if !summary.succeeded { throw ExitCode(ErrorReport.runFailure) }

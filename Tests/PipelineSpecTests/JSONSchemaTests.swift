@@ -11,7 +11,7 @@ final class JSONSchemaTests: XCTestCase {
 
     func testEachKindHasADefinition() {
         let defs = schema.mapValue?["$defs"]?.mapValue ?? [:]
-        XCTAssertEqual(Set(defs.keys), Set(FakeCatalog.all.map { "stage_\($0.kind)" } + ["stage", "inputs"]))
+        XCTAssertEqual(Set(defs.keys), Set(FakeCatalog.all.map { "stage_\($0.kind)" } + ["stage", "inputs", "resources"]))
         let kinds = def("stage")?["properties"]?.mapValue?["kind"]?.mapValue?["enum"]
         XCTAssertEqual(kinds, .list(["evaluate", "fit", "load", "scale", "shell", "source", "split", "transform"].map { .string($0) }))
         XCTAssertEqual(def("stage")?["allOf"]?.listValue?.count, FakeCatalog.all.count)
@@ -24,7 +24,7 @@ final class JSONSchemaTests: XCTestCase {
         XCTAssertEqual(fit["additionalProperties"], .bool(false))
         XCTAssertEqual(fit["required"], .list([.string("kind"), .string("epochs")]))
         let properties = try XCTUnwrap(fit["properties"]?.mapValue)
-        XCTAssertEqual(Set(properties.keys), ["kind", "inputs", "description", "epochs", "learning_rate", "optimizer", "layers", "shuffle", "tag"])
+        XCTAssertEqual(Set(properties.keys), ["kind", "inputs", "description", "resources", "epochs", "learning_rate", "optimizer", "layers", "shuffle", "tag"])
         XCTAssertEqual(properties["kind"], .map(["const": .string("fit")]))
         XCTAssertEqual(properties["inputs"], .map(["$ref": .string("#/$defs/inputs")]))
 
@@ -48,7 +48,7 @@ final class JSONSchemaTests: XCTestCase {
         let evaluate = try XCTUnwrap(def("stage_evaluate"))
         XCTAssertEqual(evaluate["required"], .list([.string("kind")]))
         XCTAssertEqual(evaluate["additionalProperties"], .bool(false))
-        XCTAssertEqual(Set(evaluate["properties"]?.mapValue?.keys ?? [:].keys), ["kind", "inputs", "description"])
+        XCTAssertEqual(Set(evaluate["properties"]?.mapValue?.keys ?? [:].keys), ["kind", "inputs", "description", "resources"])
     }
 
     func testPathAndDictionaryParams() throws {

@@ -68,7 +68,7 @@ final class StructureTests: XCTestCase {
     func testUnknownTopLevelKeyWithSuggestion() {
         let text = "pipeline: 1\nname: x\nsed: 4\nstages:\n  a:\n    kind: source\n"
         assertDiagnostic(onlyDiagnostic(text), line: 3, column: 1, keyPath: "sed",
-                         contains: ["unknown top-level key 'sed'", "expected one of pipeline, name, description, seed, params, stages"],
+                         contains: ["unknown top-level key 'sed'", "expected one of pipeline, name, description, seed, params, executor, stages"],
                          hint: "did you mean 'seed'?")
     }
 

@@ -78,6 +78,19 @@ final class NetworkTrainingTests: XCTestCase {
         XCTAssertEqual(snapshot.layers[1].state.map(\.name), ["runningMean", "runningVariance"], "batch-norm statistics are stored")
     }
 
+    func testOnTheFlyAugmentationTrainsDeterministicallyAndIsCheckedAgainstTheFamily() throws {
+        let train = try harness.input("train", images(count: 150, seed: 3))
+        let model: ParamValue = .map(["type": .string("mlp"), "layers": .list([.int(16)])])
+        var p = params(model, epochs: 2)
+        p["augment"] = .map(["rotation": .list([.double(-10), .double(10)]), "horizontal_flip": .double(0.5), "mixup": .double(0.2)])
+        let a = try harness.run(TrainStage(), params: p, inputs: [("train", train)])
+        let b = try harness.run(TrainStage(), params: p, inputs: [("train", train)])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: a.outputs["model"]!)), try Data(contentsOf: URL(fileURLWithPath: b.outputs["model"]!)))
+        p["augment"] = nil
+        let plain = try harness.run(TrainStage(), params: p, inputs: [("train", train)])
+        XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: a.outputs["model"]!)), try Data(contentsOf: URL(fileURLWithPath: plain.outputs["model"]!)))
+    }
+
     func testStreamingFromHDF5GivesTheSameModelAsLoadingIntoMemory() throws {
         let train = try harness.input("train", images(count: 120, seed: 7))
         let validation = try harness.input("validation", images(count: 30, seed: 8))
@@ -130,5 +143,16 @@ final class NetworkTrainingTests: XCTestCase {
         XCTAssertEqual(problems("mlp", "lbfgs").map(\.subject), [.param("optimizer")])
         XCTAssertEqual(problems("softmax_regression", "adam").first?.message, "softmax_regression trains with 'lbfgs' or 'sgd', found 'adam'")
         XCTAssertEqual(problems("mlp", "adam"), [])
+    }
+
+    func testKindCheckRejectsAugmentForFamiliesWithoutMiniBatches() {
+        func problems(_ model: String, _ augment: [String: ParamValue]) -> [String] {
+            TrainStage().signature.check(KindCheckContext(params: ["model": .map(["type": .string(model)]), "augment": .map(augment)],
+                                                          inputs: [], baseDirectory: "/")).map(\.message)
+        }
+        XCTAssertEqual(problems("softmax_regression", ["noise": .double(0.1)]).count, 1)
+        XCTAssertEqual(problems("mlp", ["noise": .double(0.1)]), [])
+        XCTAssertEqual(problems("mlp", ["scale": .list([.double(1.2), .double(0.8)])]),
+                       ["augment.scale: expected [low, high] with low ≤ high, found [1.2, 0.8]"])
     }
 }

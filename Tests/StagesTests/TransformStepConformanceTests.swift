@@ -34,7 +34,7 @@ final class TransformStepConformanceTests: XCTestCase {
     }
 
     func testEveryStepIsDeterministicAndRoundTrips() throws {
-        XCTAssertEqual(TransformCatalog.builtIn.order.count, 17)
+        XCTAssertEqual(TransformCatalog.builtIn.order.count, 27)
         for name in TransformCatalog.builtIn.order {
             let step = TransformCatalog.builtIn.step(name)!
             for categorical in [false, true] {

@@ -65,9 +65,11 @@ extension GaussianProcess {
             starts.append(zip(means, stds).map { $0 + $1 * generator.nextGaussian() })
         }
         var best: (value: Double, theta: [Double])?
+        var work = FitWorkspace(n: n, d: d)
         for start in starts {
             let r = LBFGS.minimize(x0: start, maxIterations: maxIterations, tolerance: 1e-5, functionTolerance: 1e-9) { t, g in
-                negativeLogPosterior(theta: t, gradient: g, x: x, n: n, d: d, y: y, prior: prior, means: means, stds: stds)
+                negativeLogPosterior(theta: t, gradient: g, x: x, n: n, d: d, y: y, prior: prior, means: means, stds: stds,
+                                     work: &work)
             }
             if r.value.isFinite, best == nil || r.value < best!.value { best = (r.value, r.x) }
         }
@@ -80,42 +82,47 @@ extension GaussianProcess {
                         noise: prior.minNoise + Foundation.exp(t[d + 1]))
     }
 
+    /// Buffers reused by every evaluation of one fit (the objective is called ~100 times).
+    struct FitWorkspace {
+        var z: [Double], sq: [Double], ex: [Double], l: [Double], kinv: [Double], alpha: [Double], gLen: [Double]
+        init(n: Int, d: Int) {
+            z = [Double](repeating: 0, count: n * d)
+            sq = [Double](repeating: 0, count: n * n)
+            ex = sq; l = sq; kinv = sq
+            alpha = [Double](repeating: 0, count: n)
+            gLen = [Double](repeating: 0, count: d)
+        }
+    }
+
     /// −log p(y|X,θ) − log p(θ) (up to a constant) and its gradient in θ.
     static func negativeLogPosterior(theta t: UnsafeBufferPointer<Double>, gradient g: UnsafeMutableBufferPointer<Double>,
                                      x: [Double], n: Int, d: Int, y: [Double], prior: HyperparameterPrior,
                                      means: [Double], stds: [Double]) -> Double {
+        var work = FitWorkspace(n: n, d: d)
+        return negativeLogPosterior(theta: t, gradient: g, x: x, n: n, d: d, y: y, prior: prior, means: means, stds: stds,
+                                    work: &work)
+    }
+
+    static func negativeLogPosterior(theta t: UnsafeBufferPointer<Double>, gradient g: UnsafeMutableBufferPointer<Double>,
+                                     x: [Double], n: Int, d: Int, y: [Double], prior: HyperparameterPrior,
+                                     means: [Double], stds: [Double], work: inout FitWorkspace) -> Double {
         for i in 0..<g.count { g[i] = 0 }
         guard t.allSatisfy({ $0.isFinite && abs($0) < 25 }) else { return 1e30 }
         let amp = Foundation.exp(t[0])
         let noiseExp = Foundation.exp(t[d + 1])
-        var z = x
         for c in 0..<d {
             let inv = Foundation.exp(-t[1 + c])
-            for i in 0..<n { z[i * d + c] *= inv }
+            for i in 0..<n { work.z[i * d + c] = x[i * d + c] * inv }
         }
-        var l = kernelMatrix(z, n: n, d: d, amplitude: amp, diagonal: prior.minNoise + noiseExp)
-        guard choleskyInPlace(&l, n: n) else { return 1e30 }
-        var alpha = y
-        solve(l, n: n, &alpha)
-        var kinv = l
-        guard LAPACKE_dpotri(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), &kinv, Int32(n)) == 0 else { return 1e30 }
-        var lml = -0.5 * Double(n) * Foundation.log(2 * Double.pi)
-        for i in 0..<n { lml -= 0.5 * y[i] * alpha[i] + Foundation.log(l[i * n + i]) }
-
-        // Gradient of the log marginal likelihood; off-diagonal pairs counted once (×2 × ½).
-        var gAmp = 0.0, gNoise = 0.0
-        var gLen = [Double](repeating: 0, count: d)
+        // Pairwise √5·r and e^{−√5 r} once; the kernel and every gradient term reuse them.
         let s5 = 5.0.squareRoot()
-        z.withUnsafeBufferPointer { Z in
-            kinv.withUnsafeBufferPointer { KI in
-                alpha.withUnsafeBufferPointer { A in
-                    gLen.withUnsafeMutableBufferPointer { GL in
+        work.z.withUnsafeBufferPointer { Z in
+            work.sq.withUnsafeMutableBufferPointer { S in
+                work.ex.withUnsafeMutableBufferPointer { E in
+                    work.l.withUnsafeMutableBufferPointer { K in
                         for i in 0..<n {
-                            let wii = A[i] * A[i] - KI[i * n + i]
-                            gAmp += 0.5 * wii * amp
-                            gNoise += 0.5 * wii * noiseExp
+                            K[i * n + i] = amp + prior.minNoise + noiseExp
                             for j in 0..<i {
-                                let w = A[i] * A[j] - KI[i * n + j]
                                 var r2 = 0.0
                                 for c in 0..<d {
                                     let u = Z[i * d + c] - Z[j * d + c]
@@ -123,6 +130,40 @@ extension GaussianProcess {
                                 }
                                 let s = s5 * r2.squareRoot()
                                 let e = Foundation.exp(-s)
+                                S[i * n + j] = s
+                                E[i * n + j] = e
+                                K[i * n + j] = amp * (1 + s + s * s / 3) * e
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), &work.l, Int32(n))
+        guard info == 0 else { return 1e30 }
+        for i in 0..<n { work.alpha[i] = y[i] }
+        _ = LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), 1, work.l, Int32(n), &work.alpha, Int32(n))
+        cblas_dcopy(Int32(n * n), work.l, 1, &work.kinv, 1)
+        guard LAPACKE_dpotri_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), &work.kinv, Int32(n)) == 0 else { return 1e30 }
+        var lml = -0.5 * Double(n) * Foundation.log(2 * Double.pi)
+        for i in 0..<n { lml -= 0.5 * y[i] * work.alpha[i] + Foundation.log(work.l[i * n + i]) }
+
+        // Gradient of the log marginal likelihood; off-diagonal pairs counted once (×2 × ½).
+        var gAmp = 0.0, gNoise = 0.0
+        for c in 0..<d { work.gLen[c] = 0 }
+        work.z.withUnsafeBufferPointer { Z in
+          work.sq.withUnsafeBufferPointer { S in
+           work.ex.withUnsafeBufferPointer { E in
+            work.kinv.withUnsafeBufferPointer { KI in
+                work.alpha.withUnsafeBufferPointer { A in
+                    work.gLen.withUnsafeMutableBufferPointer { GL in
+                        for i in 0..<n {
+                            let wii = A[i] * A[i] - KI[i * n + i]
+                            gAmp += 0.5 * wii * amp
+                            gNoise += 0.5 * wii * noiseExp
+                            for j in 0..<i {
+                                let w = A[i] * A[j] - KI[i * n + j]
+                                let s = S[i * n + j], e = E[i * n + j]
                                 gAmp += w * amp * (1 + s + s * s / 3) * e
                                 let dfac = w * amp * (5.0 / 3.0) * (1 + s) * e
                                 for c in 0..<d {
@@ -134,10 +175,12 @@ extension GaussianProcess {
                     }
                 }
             }
+           }
+          }
         }
         var f = -lml
         g[0] = -gAmp
-        for c in 0..<d { g[1 + c] = -gLen[c] }
+        for c in 0..<d { g[1 + c] = -work.gLen[c] }
         g[d + 1] = -gNoise
         for j in 0..<(d + 2) {
             let u = (t[j] - means[j]) / stds[j]

@@ -171,16 +171,18 @@ public struct GaussianProcess: Sendable {
         return k
     }
 
-    /// In-place lower Cholesky (row-major, LAPACKE_dpotrf); zeroes the strict upper triangle. False if not PD.
+    /// In-place lower Cholesky (row-major `L` with `A = LLᵀ`, LAPACKE_dpotrf); zeroes the strict upper triangle. False if not PD.
     static func choleskyInPlace(_ a: inout [Double], n: Int) -> Bool {
-        let info = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), &a, Int32(n))
+        // Row-major lower = column-major upper of the same (symmetric) matrix; the `_work` column-major entry
+        // points skip LAPACKE's transposition copies and NaN scans.
+        let info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), &a, Int32(n))
         guard info == 0 else { return false }
         for i in 0..<n { for j in (i + 1)..<max(n, i + 1) { a[i * n + j] = 0 } }
         return true
     }
 
-    /// Solves `(L Lᵀ) x = b` in place (LAPACKE_dpotrs).
+    /// Solves `(L Lᵀ) x = b` in place for the row-major lower factor `l` (LAPACKE_dpotrs).
     static func solve(_ l: [Double], n: Int, _ b: inout [Double]) {
-        _ = LAPACKE_dpotrs(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), 1, l, Int32(n), &b, 1)
+        _ = LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), 1, l, Int32(n), &b, Int32(n))
     }
 }

@@ -125,7 +125,7 @@ public struct GaussianProcessSampler: SearchSampler, Equatable {
         let scored = score(space: space, model: model, best: best, raws: raws)
         // Local refinement: keep the best five, perturb each with a shrinking scale, keep improvements.
         var order = scored.values.indices.sorted { (scored.values[$0], $1) > (scored.values[$1], $0) }
-        var starts = order.prefix(5).map { (raw: scored.raws[$0], value: scored.values[$0], assignment: scored.assignments[$0]) }
+        var starts = order.prefix(5).map { (raw: scored.raws[$0], value: scored.values[$0]) }
         var stepScale = 0.05
         for _ in 0..<refinementRounds {
             for s in starts.indices {
@@ -133,23 +133,44 @@ public struct GaussianProcessSampler: SearchSampler, Equatable {
                 let r = score(space: space, model: model, best: best, raws: trial)
                 if let i = r.values.indices.max(by: { (r.values[$0], $1) < (r.values[$1], $0) }),
                    r.values[i] > starts[s].value {
-                    starts[s] = (r.raws[i], r.values[i], r.assignments[i])
+                    starts[s] = (r.raws[i], r.values[i])
                 }
             }
             stepScale *= 0.5
         }
         order = starts.indices.sorted { (starts[$0].value, $1) > (starts[$1].value, $0) }
-        return starts[order[0]].assignment
+        return space.assignment(fromUnit: starts[order[0]].raw)
     }
 
-    /// Decodes raw unit vectors to assignments and scores them with the acquisition (higher is better).
+    /// Scores raw unit vectors with the acquisition (higher is better) at the legal points they decode to
+    /// (`space.assignment(fromUnit:)`), writing the decoded features directly (no dictionaries in the hot path).
     func score(space: SearchSpace, model: GaussianProcess, best: Double, raws: [[Double]])
-        -> (raws: [[Double]], values: [Double], assignments: [SearchAssignment]) {
+        -> (raws: [[Double]], values: [Double]) {
         let d = space.featureCount
-        let assignments = raws.map { space.assignment(fromUnit: $0) }
+        let params = space.parameters
+        let parents: [Int?] = params.map { p in p.condition.flatMap { c in params.firstIndex { $0.name == c.parent } } }
+        var decoded = [SearchValue?](repeating: nil, count: params.count)
         var f = [Double](repeating: 0, count: raws.count * d)
         f.withUnsafeMutableBufferPointer { F in
-            for (i, a) in assignments.enumerated() { space.writeFeatures(of: a, into: F.baseAddress! + i * d) }
+            for (i, raw) in raws.enumerated() {
+                let out = F.baseAddress! + i * d
+                var col = 0
+                for (j, p) in params.enumerated() {
+                    var active = true
+                    if let pj = parents[j], let c = p.condition {
+                        if case .choice(let k)? = decoded[pj] { active = c.choices.contains(k) } else { active = false }
+                    }
+                    decoded[j] = active ? p.dimension.value(atUnit: raw[j]) : nil
+                    if case .categorical(let count) = p.dimension {
+                        for k in 0..<count { out[col + k] = 0 }
+                        if case .choice(let k)? = decoded[j] { out[col + k] = 1 }
+                        col += count
+                    } else {
+                        out[col] = decoded[j].map { p.dimension.unit(of: $0) } ?? 0.5
+                        col += 1
+                    }
+                }
+            }
         }
         let (mu, v) = model.predict(flat: f, count: raws.count)
         let values: [Double] = zip(mu, v).map { m, vv in
@@ -159,7 +180,7 @@ public struct GaussianProcessSampler: SearchSampler, Equatable {
             case .upperConfidenceBound(let kappa): return kappa * s - m
             }
         }
-        return (raws, values, assignments)
+        return (raws, values)
     }
 
     /// Adds N(0, scale²) to every coordinate and reflects into [0, 1].

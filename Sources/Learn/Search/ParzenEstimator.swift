@@ -1,5 +1,5 @@
-// One-dimensional Parzen estimators in the form Optuna's TPESampler uses them (univariate, consider_prior,
-// consider_magic_clip, no consider_endpoints): truncated-Gaussian mixtures for numeric dimensions and
+// One-dimensional Parzen estimators in the form Optuna's TPESampler uses them (consider_prior,
+// consider_magic_clip, no consider_endpoints; optuna/samplers/_tpe/parzen_estimator.py, Optuna 5.0): truncated-Gaussian mixtures for numeric dimensions and
 // smoothed histograms for categoricals.
 
 import Foundation
@@ -92,14 +92,23 @@ struct ParzenEstimator {
         sigmas = sigma.map { min(max($0, minSigma), width) } + [width]
     }
 
-    /// Draws a value: a kernel by weight, then a truncated-normal (rejection, ≤ 100 tries, else clamped) or a choice.
+    /// Draws a value: a kernel by weight, then a draw from that kernel.
     func sample(_ g: inout SeededGenerator) -> SearchValue {
+        sample(kernel: Self.pickKernel(weights, &g), &g)
+    }
+
+    /// A kernel index drawn with probabilities `weights`.
+    static func pickKernel(_ weights: [Double], _ g: inout SeededGenerator) -> Int {
         var u = g.nextDouble()
-        var k = weights.count - 1
         for (i, w) in weights.enumerated() {
-            if u < w { k = i; break }
+            if u < w { return i }
             u -= w
         }
+        return weights.count - 1
+    }
+
+    /// Draws from kernel `k`: a truncated normal (rejection, ≤ 100 tries, else clamped) or a choice.
+    func sample(kernel k: Int, _ g: inout SeededGenerator) -> SearchValue {
         if case .categorical(let count) = dimension {
             var v = g.nextDouble()
             for (c, p) in choiceProbabilities[k].enumerated() {
@@ -132,31 +141,29 @@ struct ParzenEstimator {
 
     /// Log density (reals) or log probability mass (integers: the mixture mass of the value's cell; choices).
     func logDensity(_ v: SearchValue) -> Double {
+        logSumExp(kernelLogDensities(v).enumerated().map { Foundation.log(weights[$0.offset]) + $0.element })
+    }
+
+    /// Each kernel's log density / log mass at `v` (without the mixture weight).
+    func kernelLogDensities(_ v: SearchValue) -> [Double] {
         switch (dimension, v) {
         case (.categorical, .choice(let c)):
-            var p = 0.0
-            for (i, w) in weights.enumerated() { p += w * choiceProbabilities[i][c] }
-            return Foundation.log(max(p, 1e-300))
+            return weights.indices.map { Foundation.log(max(choiceProbabilities[$0][c], 1e-300)) }
         case (.real(_, _, let log), .real(let x)):
             let t = log ? Foundation.log(x) : x
-            var terms: [Double] = []
-            for i in weights.indices {
+            return weights.indices.map { i in
                 let z = (t - mus[i]) / sigmas[i]
-                let mass = truncationMass(i)
-                terms.append(Foundation.log(weights[i]) - 0.5 * z * z - Foundation.log(sigmas[i] * (2 * Double.pi).squareRoot() * mass))
+                return -0.5 * z * z - Foundation.log(sigmas[i] * (2 * Double.pi).squareRoot() * truncationMass(i))
             }
-            return logSumExp(terms)
         case (.integer(_, _, let step, let log), .integer(let x)):
             let (a, b) = log ? (Foundation.log(Double(x) - 0.5), Foundation.log(Double(x) + 0.5))
                              : (Double(x) - Double(step) / 2, Double(x) + Double(step) / 2)
-            var p = 0.0
-            for i in weights.indices {
+            return weights.indices.map { i in
                 let cell = normalCDF((b - mus[i]) / sigmas[i]) - normalCDF((a - mus[i]) / sigmas[i])
-                p += weights[i] * cell / truncationMass(i)
+                return Foundation.log(max(cell / truncationMass(i), 1e-300))
             }
-            return Foundation.log(max(p, 1e-300))
         default:
-            return -Double.infinity
+            return weights.map { _ in -Double.infinity }
         }
     }
 

@@ -2,16 +2,20 @@
 
 import Foundation
 
-/// Univariate TPE as Optuna's `TPESampler()` runs it by default.
+/// TPE as Optuna 5's `TPESampler()` runs it by default for one objective (multivariate TPE, Falkner et al. 2018 /
+/// Optuna's `multivariate=True`, on the parameters every trial has).
 ///
 /// Per suggested trial `i` (randomness from `SeededGenerator(seed: seed, stream: "trial/i")`): while fewer than
-/// `startupTrials` successful observations exist the suggestion is a prior sample (as `RandomSampler`). Otherwise
-/// parameters are sampled in declaration order, each only when active (so conditional parameters only appear
-/// under their parent's choices): the observations holding that parameter, in trial order, are split by loss into the
-/// best `gamma(n) = min(⌈0.1 n⌉, 25)` ("below") and the rest; one Parzen estimator is built on each
-/// (`ParzenEstimator`: Optuna's weights, bandwidth rule, magic clip and prior); `candidates` values are drawn from
-/// the "below" estimator and the one maximising `log l(x) − log g(x)` is kept (first on ties). Failed trials are
-/// ignored; pending trials do not influence the suggestion (Optuna's default, no constant liar).
+/// `startupTrials` successful observations exist the suggestion is a prior sample (as `RandomSampler`). Otherwise:
+/// 1. Unconditional parameters are sampled jointly: the observations, in trial order, are split by loss into the
+///    best `gamma(n) = min(⌈0.1 n⌉, 25)` ("below") and the rest; each group gives a mixture of product kernels — one
+///    per observation plus the prior, with Optuna's weights, per-dimension bandwidth rule and magic clip
+///    (`ParzenEstimator`) — and `candidates` points are drawn from the "below" mixture; the one maximising
+///    `log l(x) − log g(x)` is kept (first on ties).
+/// 2. Conditional parameters, in declaration order and only when active (so a child never appears without its
+///    parent's activating choice), are sampled the same way univariately from the observations that hold them.
+/// Failed trials are ignored; pending trials do not influence the suggestion (Optuna's constant liar is not
+/// modelled).
 public struct TPESampler: SearchSampler, Equatable {
     /// Random trials before the estimators are used.
     public var startupTrials: Int
@@ -37,14 +41,47 @@ public struct TPESampler: SearchSampler, Equatable {
         return (0..<max(count, 0)).map { k in
             var g = SeededGenerator(seed: seed, stream: "trial/\(firstIndex + k)")
             guard data.count >= startupTrials else { return space.randomAssignment(&g) }
-            var a = SearchAssignment()
-            for (i, p) in space.parameters.enumerated() where space.isActive(i, in: a) {
+            let joint = space.parameters.filter { $0.condition == nil }
+            var a = sampleJointly(joint, data: data, &g)
+            for (i, p) in space.parameters.enumerated() where p.condition != nil && space.isActive(i, in: a) {
                 a[p.name] = sampleParameter(p, data: data, &g)
             }
             return a
         }
     }
 
+    /// Multivariate TPE over `parameters` (all unconditional): product kernels sharing one mixture index.
+    func sampleJointly(_ parameters: [SearchParameter], data: [SearchObservation],
+                       _ g: inout SeededGenerator) -> SearchAssignment {
+        guard !parameters.isEmpty else { return [:] }
+        let holding = data.filter { o in parameters.allSatisfy { o.assignment[$0.name] != nil } }
+        guard !holding.isEmpty else {
+            return Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.dimension.value(atUnit: g.nextDouble())) })
+        }
+        let byLoss = holding.indices.sorted { (holding[$0].loss!, $0) < (holding[$1].loss!, $1) }
+        let below = Set(byLoss.prefix(Self.gamma(holding.count)))
+        let belowObs = holding.indices.filter { below.contains($0) }.map { holding[$0] }
+        let aboveObs = holding.indices.filter { !below.contains($0) }.map { holding[$0] }
+        let l = parameters.map { p in ParzenEstimator(values: belowObs.map { $0.assignment[p.name]! }, dimension: p.dimension, priorWeight: priorWeight) }
+        let gEst = parameters.map { p in ParzenEstimator(values: aboveObs.map { $0.assignment[p.name]! }, dimension: p.dimension, priorWeight: priorWeight) }
+        func logMixture(_ estimators: [ParzenEstimator], _ point: [SearchValue]) -> Double {
+            var terms = estimators[0].weights.map { Foundation.log($0) }
+            for (d, e) in estimators.enumerated() {
+                for (k, v) in e.kernelLogDensities(point[d]).enumerated() { terms[k] += v }
+            }
+            return logSumExp(terms)
+        }
+        var best: (score: Double, point: [SearchValue])?
+        for _ in 0..<candidates {
+            let k = ParzenEstimator.pickKernel(l[0].weights, &g)
+            let point = l.map { $0.sample(kernel: k, &g) }
+            let s = logMixture(l, point) - logMixture(gEst, point)
+            if best == nil || s > best!.score { best = (s, point) }
+        }
+        return Dictionary(uniqueKeysWithValues: zip(parameters.map(\.name), best!.point))
+    }
+
+    /// Univariate TPE for one (conditional) parameter from the observations that hold it.
     func sampleParameter(_ p: SearchParameter, data: [SearchObservation], _ g: inout SeededGenerator) -> SearchValue {
         let holding = data.filter { $0.assignment[p.name] != nil }
         guard !holding.isEmpty else { return p.dimension.value(atUnit: g.nextDouble()) }

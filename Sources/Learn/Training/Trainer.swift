@@ -60,6 +60,7 @@ public struct Trainer {
         let weightMask = network.decayMask
         let prunable = network.layout.filter { $0.spec.role == .weight }.map(\.range)
         if state.epochsDone == 0 { prune(network, atBoundary: 0, tensors: prunable) }
+        var soft = [Float](repeating: 0, count: config.augmentation?.mixes == true ? batchSize * width : 0)
 
         while !isFinished {
             let epoch = state.epochsDone
@@ -75,8 +76,21 @@ public struct Trainer {
                         }
                     }
                 }
+                var mixed = false
+                if let augmentation = config.augmentation {
+                    x.withUnsafeMutableBufferPointer { xp in
+                        y.withUnsafeBufferPointer { yp in
+                            soft.withUnsafeMutableBufferPointer { sp in
+                                augmentation.apply(xp, labels: yp, batch: m, classes: width, epoch: epoch, step: step, targets: sp)
+                            }
+                        }
+                    }
+                    mixed = augmentation.mixes
+                }
                 let output = x.withUnsafeBufferPointer { network.forward(UnsafeBufferPointer(rebasing: $0[0..<(m * training.columns)]), batch: m, mode: .training, generator: &state.generator) }
-                var loss = Self.evaluate(config.loss, output: output, labels: y, batch: m, width: width, oneHot: &oneHot, gradient: &gradient)
+                var loss = mixed
+                    ? Self.evaluate(config.loss, output: output, softTargets: soft, batch: m, width: width, gradient: &gradient)
+                    : Self.evaluate(config.loss, output: output, labels: y, batch: m, width: width, oneHot: &oneHot, gradient: &gradient)
                 correct += Self.correctCount(output, labels: y, batch: m, width: width)
                 gradient.withUnsafeBufferPointer { network.backward(UnsafeBufferPointer(rebasing: $0[0..<(m * width)]), batch: m) }
                 loss += applyRegularization(network, mask: weightMask)
@@ -237,6 +251,17 @@ public struct Trainer {
                     for i in 0..<m { rows[i * width + Int(yp[i])] = 1 }
                     return loss.evaluate(output: output, targets: .values(UnsafeBufferPointer(rows)), batch: m, width: width, gradient: g)
                 }
+            }
+        }
+    }
+
+    /// The loss of one batch against soft target rows (mixup), gradient into `gradient`.
+    static func evaluate(_ loss: any Loss, output: UnsafeBufferPointer<Float>, softTargets: [Float], batch m: Int, width: Int,
+                         gradient: inout [Float]) -> Double {
+        softTargets.withUnsafeBufferPointer { t in
+            gradient.withUnsafeMutableBufferPointer { gp in
+                loss.evaluate(output: output, targets: .values(UnsafeBufferPointer(rebasing: t[0..<(m * width)])), batch: m, width: width,
+                              gradient: UnsafeMutableBufferPointer(rebasing: gp[0..<(m * width)]))
             }
         }
     }

@@ -61,6 +61,8 @@ public struct TrainingConfig: Sendable {
     public var oneHotTargets: Bool
     /// Gradual magnitude pruning of every `.weight` tensor during training, if any.
     public var pruning: GradualPruning? = nil
+    /// On-the-fly augmentation of every training mini-batch (seeded per epoch and step), if any.
+    public var augmentation: BatchAugmentation?
 
     /// Creates a configuration.
     public init(epochs: Int, batchSize: Int, shuffle: Bool = true, loss: any Loss, optimizer: any Optimizer,

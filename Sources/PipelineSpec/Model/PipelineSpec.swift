@@ -16,6 +16,8 @@ public struct PipelineSpec: Sendable {
     public let params: [String: ParamValue]
     /// Stages in file order (order has no meaning for execution; the DAG comes from inputs).
     public let stages: [StageSpec]
+    /// The `executor:` section, when written.
+    public var executor: ExecutorSpec?
 
     /// Creates a spec.
     public init(file: String, baseDirectory: String, formatVersion: Int, name: String, seed: UInt64,
@@ -49,6 +51,8 @@ public struct StageSpec: Sendable {
     public let paramLocations: [String: SourceLocation]
     /// Where `inputs:` is written, if it is.
     public let inputsLocation: SourceLocation?
+    /// What the stage asks a cluster for (`resources:`); not part of its fingerprint.
+    public var resources = StageResources()
 
     /// Creates a stage spec.
     public init(name: String, kind: String, inputs: [InputRef], params: [String: ParamValue],

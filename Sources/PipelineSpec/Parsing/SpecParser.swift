@@ -11,9 +11,9 @@ public struct SpecParser: Sendable {
     /// The default pipeline seed when `seed:` is absent.
     public static let defaultSeed: UInt64 = 0
     /// Keys a stage may have besides its kind's parameters.
-    public static let stageKeys = ["kind", "inputs", "description"]
+    public static let stageKeys = ["kind", "inputs", "description", "resources"]
     /// Top-level keys.
-    public static let topLevelKeys = ["pipeline", "name", "description", "seed", "params", "stages"]
+    public static let topLevelKeys = ["pipeline", "name", "description", "seed", "params", "executor", "stages"]
 
     private let signatures: [String: StageSignature]
 
@@ -106,11 +106,17 @@ public struct SpecParser: Sendable {
                 params = value.mapValue ?? [:]
             }
         }
+        var executor: ExecutorSpec?
+        if let entry = root["executor"], let value = checker.check(entry.value, as: .object(ExecutorSpec.declaration), keyPath: "executor", into: &diagnostics) {
+            executor = ExecutorSpec.from(value.mapValue ?? [:])
+        }
         let stages = parseStages(root, params: params, invalid: &invalid, unreadable: &unreadable, into: &diagnostics)
         _ = version
         guard let stages else { return nil }
-        return PipelineSpec(file: file, baseDirectory: baseDirectory, formatVersion: Self.formatVersion, name: name ?? "",
-                            seed: seed, params: params, stages: stages)
+        var spec = PipelineSpec(file: file, baseDirectory: baseDirectory, formatVersion: Self.formatVersion, name: name ?? "",
+                                seed: seed, params: params, stages: stages)
+        spec.executor = executor
+        return spec
     }
 
     private func checkVersion(_ root: SpecNode, checker: ParamChecker, into diagnostics: inout [Diagnostic]) -> Int? {

@@ -70,9 +70,27 @@ struct StageParser {
                 ok = false
             }
         }
-        let stage = StageSpec(name: name, kind: kindName, inputs: inputs, params: params, location: entry.keyLocation,
+        var stage = StageSpec(name: name, kind: kindName, inputs: inputs, params: params, location: entry.keyLocation,
                               paramLocations: locations, inputsLocation: entry.value["inputs"]?.value.location)
+        if let resources = entry.value["resources"] {
+            if let parsed = parseResources(resources.value, keyPath: "\(path).resources", into: &diagnostics) { stage.resources = parsed } else { ok = false }
+        }
         return (stage, ok)
+    }
+
+    /// `resources:` is a mapping of cluster requests; memory and time strings must be in Slurm's syntax.
+    private func parseResources(_ node: SpecNode, keyPath: String, into diagnostics: inout [Diagnostic]) -> StageResources? {
+        guard let value = checker.check(node, as: .object(StageResources.declaration), keyPath: keyPath, into: &diagnostics) else { return nil }
+        let resources = StageResources.from(value.mapValue ?? [:])
+        var ok = true
+        for (key, text, valid, expected) in [("memory", resources.memory, StageResources.isMemory, "MB as a number, or a number with a K, M, G or T suffix such as '4G'"),
+                                             ("time", resources.time, StageResources.isTime, "minutes, 'MM:SS', 'HH:MM:SS', 'D-HH', 'D-HH:MM' or 'D-HH:MM:SS'")] {
+            guard let text, !valid(text) else { continue }
+            diagnostics.append(Diagnostic("invalid \(key) '\(text)'; expected \(expected)", at: node[key]?.value.location ?? node.location,
+                                          keyPath: "\(keyPath).\(key)"))
+            ok = false
+        }
+        return ok ? resources : nil
     }
 
     /// `inputs:` is a list of `stage` / `stage.output`, or a mapping `key: stage.output`.

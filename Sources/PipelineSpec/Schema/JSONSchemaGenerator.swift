@@ -17,11 +17,14 @@ public enum JSONSchemaGenerator {
                 ]),
             ]),
         ]
+        definitions["resources"] = .map(objectSchema(StageResources.declaration, extra: [:],
+                                                     description: "What the stage asks a cluster for; not part of its fingerprint."))
         for signature in sorted {
             var properties: [String: ParamValue] = [
                 "kind": .map(["const": .string(signature.kind)]),
                 "inputs": .map(["$ref": .string("#/$defs/inputs")]),
                 "description": .map(["type": .string("string")]),
+                "resources": .map(["$ref": .string("#/$defs/resources")]),
             ]
             for decl in signature.params {
                 var property = schema(of: decl.type)
@@ -63,6 +66,7 @@ public enum JSONSchemaGenerator {
                 "seed": .map(["type": .string("integer"), "minimum": .int(0), "description": .string("Seed every stage's random stream derives from.")]),
                 "params": .map(["type": .string("object"), "description": .string("Named values usable as ${params.NAME}."),
                                 "additionalProperties": .map(["anyOf": .list([scalarParam, .map(["type": .string("array"), "items": scalarParam])])])]),
+                "executor": .map(objectSchema(ExecutorSpec.declaration, extra: [:], description: "Where stages run (pipeline run --executor overrides it).")),
                 "stages": .map(["type": .string("object"), "minProperties": .int(1),
                                 "propertyNames": .map(["pattern": .string(namePattern)]),
                                 "additionalProperties": .map(["$ref": .string("#/$defs/stage")])]),

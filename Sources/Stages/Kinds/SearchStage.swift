@@ -44,8 +44,12 @@ public struct SearchStage: StageKind {
             }
         }
         if let rule = context.params["early_stopping"]?.mapValue {
-            if let lo = rule["min"]?.intValue, let hi = rule["max"]?.intValue, lo >= hi {
-                problems.append(KindProblem(.param("early_stopping"), "expected min < max, found min \(lo), max \(hi)"))
+            if let lo = rule["min"]?.intValue, let hi = rule["max"]?.intValue, let eta = rule["eta"]?.intValue {
+                if lo >= hi {
+                    problems.append(KindProblem(.param("early_stopping"), "expected min < max, found min \(lo), max \(hi)"))
+                } else if let problem = multiFidelityProblem(minBudget: lo, maxBudget: hi, eta: eta) {
+                    problems.append(KindProblem(.param("early_stopping"), problem))
+                }
             }
             if let budget = rule["budget"]?.stringValue {
                 if budget.split(separator: ".").count < 2 {

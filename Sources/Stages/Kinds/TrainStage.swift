@@ -32,6 +32,9 @@ public struct TrainStage: StageKind {
                 ParamDecl("max_norm", .number(min: 0, exclusiveMin: true), help: "Max-norm constraint on each unit's incoming weights (networks)."),
                 ParamDecl("early_stopping", TrainingParameters.earlyStopping, help: "Stop when the monitored metric stops improving."),
                 ParamDecl("tolerance", .number(min: 0), default: .double(1e-5), help: "softmax_regression: convergence tolerance."),
+                ParamDecl("augment", .object(AugmentationParameters.fields + [
+                    ParamDecl("mixup", .number(min: 0, exclusiveMin: true), help: "Mixup with λ ~ Beta(α, α) per batch; the loss gets soft targets."),
+                ]), help: "Networks: augment every training mini-batch on the fly, seeded per epoch and step (validation is never augmented)."),
                 ParamDecl("memory_limit_mb", .int(min: 0), default: .int(2048),
                           help: "Networks: datasets whose features take more are streamed from HDF5 batch by batch (same batches, same model)."),
                 ParamDecl("pruning", PruningParameters.gradual,
@@ -63,6 +66,16 @@ public struct TrainStage: StageKind {
                                         hint: "add one: inputs: {train: split.train, validation: split.validation}, or monitor train_loss"))
         }
         let family = context.params["model"]?.mapValue?["type"]?.stringValue
+        if let augment = context.params["augment"]?.mapValue {
+            if family == nil || family == "softmax_regression" || ModelFamilyCatalog.builtIn.family(family!) != nil {
+                problems.append(KindProblem(.param("augment"), "augment applies to networks trained by mini-batches (mlp, sequential), not '\(family ?? "softmax_regression")'",
+                                            hint: "augment the training rows beforehand with a preprocess step {type: augment, ...}"))
+            }
+            problems += AugmentationParameters.check(augment).map { KindProblem(.param("augment"), "augment.\($0)") }
+            if augment["mixup"] != nil, context.params["loss"]?.mapValue?["type"]?.stringValue == "hinge" {
+                problems.append(KindProblem(.param("augment"), "augment.mixup needs a loss that takes soft targets (cross_entropy, mse, …), not hinge"))
+            }
+        }
         if let family, let plugIn = ModelFamilyCatalog.builtIn.family(family) {
             return problems + FamilyTraining.check(plugIn, context)
         }

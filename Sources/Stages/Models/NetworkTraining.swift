@@ -38,6 +38,11 @@ struct NetworkTraining {
         guard network.outputShape.reduce(1, *) == classes else {
             throw StageError("model: the last layer outputs \(network.outputShape.reduce(1, *)) values per sample but the data has \(classes) classes")
         }
+        if let augment = context.params["augment"]?.mapValue {
+            let (image, tabular) = try AugmentationParameters.make(augment, sampleShape: trainShape, owner: "augment")
+            var seeds = context.generator("augment")
+            config.augmentation = BatchAugmentation(image: image, sampleShape: trainShape, tabular: tabular, seed: seeds.next())
+        }
         let batch = max(1, min(config.batchSize, source.rows))
         let stepsPerEpoch = (source.rows + batch - 1) / batch
         if let pruning = context.params["pruning"]?.mapValue {

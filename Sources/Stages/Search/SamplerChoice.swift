@@ -9,8 +9,8 @@ enum SamplerChoice {
             return GridSampler(pointsPerDimension: strategy["points"]?.intValue ?? 5)
         case "bayesian":
             let acquisition: GaussianProcessSampler.Acquisition = strategy["acquisition"]?.stringValue == "ucb"
-                ? .upperConfidenceBound(kappa: strategy["kappa"]?.doubleValue ?? 2.576)
-                : .expectedImprovement(xi: strategy["xi"]?.doubleValue ?? 0.01)
+                ? .upperConfidenceBound(kappa: strategy["kappa"]?.doubleValue ?? 2)
+                : .expectedImprovement(xi: strategy["xi"]?.doubleValue ?? 0)
             return GaussianProcessSampler(acquisition: acquisition, startupTrials: strategy["startup"]?.intValue)
         case "tpe":
             return TPESampler(startupTrials: strategy["startup"]?.intValue ?? 10)

@@ -11,13 +11,7 @@ enum TrialSchedule: Sendable {
 
     /// Budgets min, min·eta, min·eta², … below max, then max.
     static func rungs(min: Int, max: Int, eta: Int) -> [Int] {
-        var rungs: [Int] = []
-        var budget = min
-        while budget < max {
-            rungs.append(budget)
-            budget *= eta
-        }
-        return rungs + [max]
+        SuccessiveHalving(minBudget: min, maxBudget: max, eta: eta).rungs
     }
 }
 
@@ -111,19 +105,10 @@ struct SearchLoop {
         return cost
     }
 
-    /// Li et al. (2018): s_max = ⌊log_η(R)⌋ with R = max/min; bracket s starts n = ⌈(s_max+1)/(s+1)·η^s⌉
-    /// configurations at budget max·η^(−s) and halves them up to max.
+    /// Hyperband's brackets (Li et al. 2018): configurations started and the budgets of their rounds.
     static func hyperbandBrackets(min: Int, max: Int, eta: Int) -> [(configs: Int, rungs: [Int])] {
-        var sMax = 0
-        while min * Self.power(eta, sMax + 1) <= max { sMax += 1 }
-        return stride(from: sMax, through: 0, by: -1).map { s in
-            let n = Int((Double(sMax + 1) / Double(s + 1) * Double(Self.power(eta, s))).rounded(.up))
-            let rungs = (0...s).map { i in Swift.max(min, max / Self.power(eta, s - i)) }
-            return (n, rungs)
-        }
+        Hyperband(minBudget: min, maxBudget: max, eta: eta).brackets.map { ($0.rounds[0].configurations, $0.rounds.map(\.budget)) }
     }
-
-    static func power(_ base: Int, _ exponent: Int) -> Int { (0..<exponent).reduce(1) { acc, _ in acc * base } }
 
     /// Synchronous successive halving: every survivor runs at each rung; the best ⌊n/η⌋ (at least one) advance.
     private mutating func halve(_ configs: [(index: Int, assignment: SearchAssignment)], rungs: [Int], eta: Int, total: Int) throws {

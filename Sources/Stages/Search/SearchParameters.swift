@@ -36,8 +36,8 @@ enum SearchParameters {
         UnionVariant("random", help: "Independent uniform draws (seeded)."),
         UnionVariant("bayesian", fields: [
             ParamDecl("acquisition", .choice(["ei", "ucb"]), default: .string("ei"), help: "Expected improvement or upper confidence bound."),
-            ParamDecl("kappa", .number(min: 0), default: .double(2.576), help: "UCB exploration weight."),
-            ParamDecl("xi", .number(min: 0), default: .double(0.01), help: "EI improvement margin."),
+            ParamDecl("kappa", .number(min: 0), default: .double(2), help: "UCB exploration weight."),
+            ParamDecl("xi", .number(min: 0), default: .double(0), help: "EI improvement margin (in standardised loss units)."),
             ParamDecl("startup", .int(min: 1), help: "Random trials before the Gaussian process is used (default max(10, 2·dimensions))."),
         ], help: "Gaussian-process Bayesian optimisation (Matérn 5/2, hyperparameters by marginal likelihood)."),
         UnionVariant("tpe", fields: [ParamDecl("startup", .int(min: 1), default: .int(10), help: "Random trials before the Parzen estimators are used.")],

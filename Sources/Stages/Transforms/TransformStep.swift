@@ -58,7 +58,9 @@ public struct TransformCatalog: Sendable {
     public static let builtIn = TransformCatalog([StandardScaling(), MinMaxScaling(),
         DropMissingRows(), DropMissingColumns(), Imputation(), OutlierHandling(), RobustScaling(), MaxAbsScaling(), RowNormalization(),
         LogTransform(), PowerTransform(), OneHotEncoding(), OrdinalEncoding(), BinDiscretization(),
-        RandomOverSampling(), RandomUnderSampling(), SMOTESampling()])
+        RandomOverSampling(), RandomUnderSampling(), SMOTESampling(),
+        AugmentStep(), VarianceThresholdStep(), UnivariateSelectionStep(), RecursiveEliminationStep(), L1SelectionStep(),
+        PCAStep(), LDAStep(), TruncatedSVDStep(), RandomProjectionStep(), PolynomialStep()])
 
     /// The step called `name`.
     public func step(_ name: String) -> (any TransformStep)? { steps[name] }

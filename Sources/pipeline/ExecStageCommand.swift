@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import PipelineKit
+
+/// `pipeline exec-stage FILE STAGE` (hidden): runs exactly one stage whose upstream results are in the cache.
+/// This is what each Slurm batch job runs; the driver (`pipeline run --executor slurm`) holds the workspace
+/// lock and writes the lockfile.
+struct ExecStageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exec-stage", abstract: "Run one stage whose upstream is cached (what a Slurm job runs; exit 0, 1 if it failed).",
+        shouldDisplay: false)
+
+    @Argument(help: "The pipeline file.") var file: String
+    @Argument(help: "The stage to run.") var stage: String
+    @Option(name: .shortAndLong, help: "Parallel trials inside the stage.") var jobs: Int = 1
+    @Flag(help: "Recompute even when cached.") var force = false
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() throws {
+        let pipeline = try load(file)
+        do {
+            _ = try SingleStageRun.run(pipeline, stage: stage, force: force, jobs: jobs, events: ProgressPrinter(style: .human))
+        } catch let error as UnknownStageError {
+            throw fail(error)
+        } catch {
+            // The failure was printed as a stage event already.
+            throw ExitCode(ErrorReport.runFailure)
+        }
+    }
+}
