@@ -29,7 +29,7 @@ public enum ArtifactInspector {
         var lines: [String] = ["\(path)"]
         try describeGroup(file.root, name: "/", depth: 0, into: &lines)
         if let table = try NetworkStorageReport.lines(for: path) { lines += table }
-        return lines.joined(separator: "\n") + "\n"
+        return lines.joined(separator: "\n") + "\n" + (try sparsityTable(path) ?? "")
     }
 
     private static func describeGroup(_ group: HDF5Group, name: String, depth: Int, into lines: inout [String]) throws {

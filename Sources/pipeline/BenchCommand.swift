@@ -4,8 +4,9 @@ import Learn
 /// `pipeline bench`: machine and algorithm benchmarks (used by `make bench`); `sgemm` is the default.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Measure this machine's numeric peak, the search samplers, the pca/standard steps or a model's inference (used by `make bench`).",
-        subcommands: [BenchSGEMMCommand.self, BenchSearchCommand.self, BenchPCACommand.self, BenchStandardCommand.self, BenchInferenceCommand.self],
+        commandName: "bench", abstract: "Measure this machine's numeric peak, the search samplers, the pca/standard steps, a model's inference or sparse inference (used by `make bench`).",
+        subcommands: [BenchSGEMMCommand.self, BenchSearchCommand.self, BenchPCACommand.self, BenchStandardCommand.self, BenchInferenceCommand.self,
+                      BenchSparseCommand.self],
         defaultSubcommand: BenchSGEMMCommand.self)
 }
 

@@ -32,6 +32,7 @@ final class StageConformanceTests: XCTestCase {
         "shell": "kind: shell\n    command: sh script.sh\n    deps: [script.sh]\n    outs: [copy.csv]",
         "quantize": "kind: quantize\n    inputs: {model: model.model, calibration: scale.validation}\n    calibration: percentile",
         "compress": "kind: compress\n    inputs: {model: model.model, data: scale.train}\n    method: {type: weight_sharing, bits: 2, fine_tune: {epochs: 1}}",
+        "prune": "kind: prune\n    inputs: [model]\n    sparsity: 0.5",
     ]
 
     private func pipeline(for kind: String, subject: String) -> String {

@@ -18,12 +18,16 @@ public struct Trainer {
     /// The run's state so far.
     public private(set) var state: TrainerState
 
-    /// A trainer starting at epoch 0 from the network's current parameters.
-    public init(network: Network, config: TrainingConfig, generator: SeededGenerator) {
+    /// A trainer starting at epoch 0 from the network's current parameters. With a pruning `mask` (1 keep,
+    /// 0 pruned; as long as the parameters) the masked parameters are zeroed now and stay exactly zero after
+    /// every step.
+    public init(network: Network, config: TrainingConfig, generator: SeededGenerator, mask: [Float]? = nil) {
         self.config = config
+        if let mask { MagnitudePruning.apply(mask, to: network.parameters) }
         self.state = TrainerState(epochsDone: 0, parameters: Array(network.parameters), networkState: Array(network.state),
                                   optimizer: config.optimizer.checkpoint, schedule: config.schedule.checkpoint, generator: generator,
                                   history: [], best: nil, epochsWithoutImprovement: 0, stopped: false)
+        self.state.mask = mask
     }
 
     /// A trainer resuming from a checkpointed state; the network's parameters and state are overwritten.
@@ -54,6 +58,8 @@ public struct Trainer {
         var gradient = [Float](repeating: 0, count: batchSize * width)
         var oneHot = [Float](repeating: 0, count: config.oneHotTargets ? batchSize * width : 0)
         let weightMask = network.decayMask
+        let prunable = network.layout.filter { $0.spec.role == .weight }.map(\.range)
+        if state.epochsDone == 0 { prune(network, atBoundary: 0, tensors: prunable) }
         var soft = [Float](repeating: 0, count: config.augmentation?.mixes == true ? batchSize * width : 0)
 
         while !isFinished {
@@ -98,10 +104,15 @@ public struct Trainer {
                 if let masters { FakeQuantization.restore(masters, in: network) }
                 loss += applyRegularization(network, mask: weightMask)
                 let rate = config.schedule.rate(at: TrainingPosition(epoch: epoch, step: step, stepsPerEpoch: steps))
+                // Pruned weights get no gradient (optimizer state never builds up for them) and are zeroed
+                // again after the step, whatever the optimizer's update rule does with its saved state.
+                if let mask = state.mask { MagnitudePruning.apply(mask, to: network.gradients) }
                 weightMask.withUnsafeBufferPointer { mask in
                     config.optimizer.step(parameters: network.parameters, gradients: UnsafeBufferPointer(network.gradients), decayMask: mask, learningRate: rate)
                 }
                 if let limit = config.maxNorm { Self.constrain(network, maxNorm: limit) }
+                if let mask = state.mask { MagnitudePruning.apply(mask, to: network.parameters) }
+                prune(network, atBoundary: epoch * steps + step + 1, tensors: prunable)
                 lastRate = rate
                 lossSum += loss * Double(m)
                 seen += m
@@ -126,7 +137,18 @@ public struct Trainer {
         if let rule = config.earlyStopping, rule.restoreBest, let best = state.best {
             _ = network.parameters.update(fromContentsOf: best.parameters)
             _ = network.state.update(fromContentsOf: best.networkState)
+            // The best epoch may predate later pruning steps: the final mask still holds.
+            if let mask = state.mask { MagnitudePruning.apply(mask, to: network.parameters) }
         }
+    }
+
+    /// A gradual-pruning update when `boundary` (optimizer steps done) is one of the schedule's steps.
+    private mutating func prune(_ network: Network, atBoundary boundary: Int, tensors: [Range<Int>]) {
+        guard let schedule = config.pruning, let k = schedule.update(atBoundary: boundary) else { return }
+        var mask = state.mask ?? [Float](repeating: 1, count: network.parameterCount)
+        MagnitudePruning.prune(network.parameters, mask: &mask, tensors: tensors,
+                               sparsity: schedule.targets(update: k, tensors: tensors.count), scope: schedule.scope)
+        state.mask = mask
     }
 
     /// Records the epoch, steps the schedule, and applies early stopping.

@@ -21,6 +21,8 @@ public struct TrainerState: Sendable, Equatable {
     public var epochsWithoutImprovement: Int
     /// Whether early stopping has ended training.
     public var stopped: Bool
+    /// The pruning keep-mask over `parameters` (1 keep, 0 pruned), or nil when nothing is pruned.
+    public var mask: [Float]? = nil
 
     /// The best epoch seen.
     public struct Best: Sendable, Equatable {

@@ -63,6 +63,8 @@ public struct TrainingConfig: Sendable {
     public var distillation: Distillation?
     /// Quantization-aware training: fake-quantized dense weights with straight-through gradients (nil: off).
     public var fakeQuantization: FakeQuantization?
+    /// Gradual magnitude pruning of every `.weight` tensor during training, if any.
+    public var pruning: GradualPruning? = nil
     /// On-the-fly augmentation of every training mini-batch (seeded per epoch and step), if any.
     public var augmentation: BatchAugmentation?
 

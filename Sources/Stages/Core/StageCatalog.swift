@@ -14,7 +14,7 @@ public struct StageCatalog: Sendable {
     /// Every built-in kind.
     public static let builtIn = StageCatalog([
         LoadStage(), SplitStage(), ScaleStage(), PreprocessStage(), TrainStage(), EvaluateStage(), ShellStage(), SearchStage(),
-        QuantizeStage(), CompressStage(), CrossValidateStage(),
+        QuantizeStage(), CompressStage(), CrossValidateStage(), PruneStage(),
     ])
 
     /// Signatures sorted by kind name.

@@ -15,7 +15,8 @@ public struct TrainStage: StageKind {
         StageSignature(
             kind: "train", summary: "Train a model on the 'train' input, validating on an optional 'validation' input.", version: 2,
             params: [
-                ParamDecl("model", TrainingParameters.model, required: true, help: "Model family and architecture."),
+                ParamDecl("model", TrainingParameters.model,
+                          help: "Model family and architecture (required unless the stage starts from a model input, whose network it fine-tunes)."),
                 ParamDecl("optimizer", TrainingParameters.optimizer,
                           help: "Optimizer and its options (default: lbfgs for softmax_regression, adam for networks)."),
                 ParamDecl("schedule", TrainingParameters.schedule, default: .string("constant"), help: "Learning-rate schedule (networks)."),
@@ -44,23 +45,34 @@ public struct TrainStage: StageKind {
                 ]), help: "Networks: augment every training mini-batch on the fly, seeded per epoch and step (validation is never augmented)."),
                 ParamDecl("memory_limit_mb", .int(min: 0), default: .int(2048),
                           help: "Networks: datasets whose features take more are streamed from HDF5 batch by batch (same batches, same model)."),
+                ParamDecl("pruning", PruningParameters.gradual,
+                          help: "Networks: gradual magnitude pruning during training (Zhu & Gupta's cubic schedule); masks are kept to the end."),
             ],
-            inputs: [InputRule(.dataset, min: 1, max: 2), InputRule(.model, min: 0, max: 1)],
+            inputs: [InputRule(.dataset, min: 1, max: 2), InputRule(.model, min: 0, max: 2)],
             outputs: { _ in [OutputDecl("model", .model)] },
             check: { context in Self.check(context) })
     }
 
     static func check(_ context: KindCheckContext) -> [KindProblem] {
-        var problems: [KindProblem] = []
-        let keys = context.inputs.filter { $0.type == .dataset }.map(\.key)
-        let teachers = context.inputs.filter { $0.type == .model }.count
+        var problems: [KindProblem] = PruningParameters.check(context.params["pruning"])
+        // Model inputs: one keyed 'teacher' is a distillation teacher; any other is the network to fine-tune.
+        let teachers = context.inputs.filter { $0.type == .model && $0.key == "teacher" }.count
+        let startsFromModel = context.inputs.contains { $0.type == .model && $0.key != "teacher" }
         if context.params["distillation"] != nil, teachers == 0 {
-            problems.append(KindProblem(.param("distillation"), "distillation needs a teacher: a model input",
+            problems.append(KindProblem(.param("distillation"), "distillation needs a teacher: a model input named 'teacher'",
                                         hint: "inputs: {train: scale.train, validation: scale.validation, teacher: big.model}"))
         }
         if context.params["distillation"] == nil, teachers > 0 {
-            problems.append(KindProblem(.inputs, "a model input is a distillation teacher; add the distillation option", hint: "distillation: {temperature: 4, alpha: 0.9}"))
+            problems.append(KindProblem(.inputs, "the model input 'teacher' is a distillation teacher; add the distillation option", hint: "distillation: {temperature: 4, alpha: 0.9}"))
         }
+        if context.params["model"] == nil, !startsFromModel {
+            problems.append(KindProblem(.stage, "train needs 'model' (an architecture) or a model input to fine-tune",
+                                        hint: "model: {type: mlp, layers: [300, 100]}, or inputs: {train: …, model: prune.model}"))
+        }
+        if context.params["model"] != nil, startsFromModel {
+            problems.append(KindProblem(.param("model"), "the stage starts from its model input, which fixes the architecture; remove 'model'"))
+        }
+        let keys = context.inputs.filter { $0.type == .dataset }.map(\.key)
         if keys.count == 2, !keys.contains("train") {
             problems.append(KindProblem(.inputs, "with two dataset inputs one must be named 'train' (the other is the validation set); found \(keys.joined(separator: ", "))",
                                         hint: "name them: inputs: {train: split.train, validation: split.validation}"))
@@ -78,7 +90,7 @@ public struct TrainStage: StageKind {
             problems.append(KindProblem(.param("quantization_aware"), "quantization-aware training applies to networks (mlp, sequential), not \(family)"))
         }
         if let augment = context.params["augment"]?.mapValue {
-            if family == nil || family == "softmax_regression" || ModelFamilyCatalog.builtIn.family(family!) != nil {
+            if (family == nil && !startsFromModel) || family == "softmax_regression" || family.map({ ModelFamilyCatalog.builtIn.family($0) != nil }) == true {
                 problems.append(KindProblem(.param("augment"), "augment applies to networks trained by mini-batches (mlp, sequential), not '\(family ?? "softmax_regression")'",
                                             hint: "augment the training rows beforehand with a preprocess step {type: augment, ...}"))
             }
@@ -101,7 +113,7 @@ public struct TrainStage: StageKind {
     }
 
     public func run(_ context: StageContext) throws -> StageResult {
-        if let family = context.param("model").mapValue?["type"]?.stringValue, let plugIn = ModelFamilyCatalog.builtIn.family(family) {
+        if let family = context.params["model"]?.mapValue?["type"]?.stringValue, let plugIn = ModelFamilyCatalog.builtIn.family(family) {
             return try FamilyTraining.run(plugIn, context)
         }
         let datasets = context.inputs(of: .dataset)
@@ -121,7 +133,13 @@ public struct TrainStage: StageKind {
             }
         }
 
-        let family = context.param("model").mapValue?["type"]?.stringValue ?? "softmax_regression"
+        let initial = try context.inputs(of: .model).first(where: { $0.key != "teacher" }).map { entry -> NetworkSnapshot in
+            guard case .network(let snapshot) = try StoredModel.read(from: entry.input.path).model else {
+                throw StageError("train fine-tunes network models; model input '\(entry.key)' is not a network")
+            }
+            return snapshot
+        }
+        let family = initial != nil ? "network" : context.param("model").mapValue?["type"]?.stringValue ?? "softmax_regression"
         let model: ModelArtifact
         var metrics: [String: Double]
         var history: [EpochStats]
@@ -148,7 +166,7 @@ public struct TrainStage: StageKind {
             }
             let trained = try NetworkTraining(context: context).run(
                 train: try source(trainEntry.input.path, train), trainShape: train.sampleShape, labels: labels,
-                validation: try validationEntry.map { try source($0.input.path, validation!) }, classes: classes)
+                validation: try validationEntry.map { try source($0.input.path, validation!) }, classes: classes, initial: initial)
             model = .network(trained.snapshot)
             history = trained.history
             metrics = trained.metrics

@@ -7,7 +7,9 @@ enum DistillationSetup {
     /// The distillation targets for `source`, or nil when the stage does not distil.
     static func targets(_ context: StageContext, source: BatchSource, classes: Int) throws -> Distillation? {
         guard let options = context.params["distillation"]?.mapValue else { return nil }
-        guard let teacherInput = context.inputs(of: .model).first else { throw StageError("distillation needs a teacher model input") }
+        guard let teacherInput = context.inputs(of: .model).first(where: { $0.key == "teacher" }) else {
+            throw StageError("distillation needs a teacher: a model input named 'teacher'")
+        }
         let teacher = try StoredModel.read(from: teacherInput.input.path)
         guard teacher.model.task == .classification, teacher.model.classes == classes else {
             throw StageError("the teacher '\(teacherInput.input.stage)' predicts \(teacher.model.classes) classes; the training data has \(classes)")

@@ -16,9 +16,11 @@ public struct NetworkSnapshot: Sendable, Equatable {
         /// Parameters stored in a compressed form (int8, codebook, binary), by name; `parameters` holds their
         /// decoded values. The model file stores only the encoded form.
         public var encodings: [String: TensorEncoding] = [:]
+        /// Pruning keep-masks of pruned parameter tensors, by name (true = kept); such tensors are stored sparse.
+        public var masks: [String: [Bool]] = [:]
 
         public static func == (a: LayerRecord, b: LayerRecord) -> Bool {
-            a.kind == b.kind && a.configuration == b.configuration
+            a.kind == b.kind && a.configuration == b.configuration && a.masks == b.masks
                 && a.parameters.map(\.name) == b.parameters.map(\.name) && a.parameters.map(\.values) == b.parameters.map(\.values)
                 && a.state.map(\.name) == b.state.map(\.name) && a.state.map(\.values) == b.state.map(\.values)
                 && a.encodings == b.encodings
@@ -50,9 +52,10 @@ public struct NetworkSnapshot: Sendable, Equatable {
         self.layers = layers
     }
 
-    /// Class probabilities (softmax of the logits), `rows × classes`.
+    /// Class probabilities (softmax of the logits), `rows × classes`. Pruned dense layers run on their
+    /// sparse form (see `makeInferenceNetwork`).
     public func predictProbabilities(_ x: [Float], rows: Int) throws -> [Float] {
-        let network = try makeNetwork()
+        let network = try makeInferenceNetwork()
         var logits = x.withUnsafeBufferPointer { network.predict($0, rows: rows) }
         let k = outputShape.reduce(1, *)
         logits.withUnsafeMutableBufferPointer { p in
@@ -73,6 +76,12 @@ public struct NetworkSnapshot: Sendable, Equatable {
     /// A network with these layers, parameters and state.
     public func makeNetwork() throws -> Network {
         let network = try Network(inputShape: inputShape, layers: try layers.map { try LayerFactory.make(kind: $0.kind, configuration: $0.configuration) })
+        try fill(network)
+        return network
+    }
+
+    /// Copies the parameters and state into `network` (built from these layers).
+    func fill(_ network: Network) throws {
         for entry in network.layout {
             guard let tensor = layers[entry.layer].parameters.first(where: { $0.name == entry.spec.name }), tensor.values.count == entry.range.count else {
                 throw StageError("model file: layer \(entry.layer) (\(layers[entry.layer].kind)) lacks parameter '\(entry.spec.name)' of \(entry.range.count) values")
@@ -86,7 +95,6 @@ public struct NetworkSnapshot: Sendable, Equatable {
             _ = UnsafeMutableBufferPointer(rebasing: network.state[entry.range]).update(fromContentsOf: tensor.values)
         }
         try loadEncodedWeights(into: network)
-        return network
     }
 
     /// Writes `/network` under `group`: attribute `input_shape`, and `layers/NN_kind` groups holding the
@@ -112,7 +120,11 @@ public struct NetworkSnapshot: Sendable, Equatable {
             }
             for tensor in layer.parameters {
                 if let encoding = layer.encodings[tensor.name] { try Self.write(encoding, named: tensor.name, to: g); continue }
-                _ = try g.createDataset(tensor.name, shape: tensor.shape, data: tensor.values)
+                if let mask = layer.masks[tensor.name] {
+                    try SparseTensorStorage.write(tensor.values, shape: tensor.shape, keep: mask, name: tensor.name, to: g)
+                } else {
+                    _ = try g.createDataset(tensor.name, shape: tensor.shape, data: tensor.values)
+                }
             }
             for tensor in layer.state {
                 let d = try g.createDataset(tensor.name, shape: tensor.shape, data: tensor.values)
@@ -144,9 +156,16 @@ public struct NetworkSnapshot: Sendable, Equatable {
             var record = LayerRecord(kind: kind, configuration: configuration, parameters: [], state: [])
             for child in try g.children() {
                 if child.isGroup {
-                    let encoding = try Self.readEncoding(try g.group(child.name))
-                    record.parameters.append((child.name, encoding.shape, encoding.decoded()))
-                    record.encodings[child.name] = encoding
+                    let sub = try g.group(child.name)
+                    if try sub.attribute("encoding") != nil {
+                        let encoding = try Self.readEncoding(sub)
+                        record.parameters.append((child.name, encoding.shape, encoding.decoded()))
+                        record.encodings[child.name] = encoding
+                    } else {
+                        let tensor = try SparseTensorStorage.read(from: sub)
+                        record.parameters.append((child.name, tensor.shape, tensor.values))
+                        record.masks[child.name] = tensor.keep
+                    }
                     continue
                 }
                 let d = try g.dataset(child.name)

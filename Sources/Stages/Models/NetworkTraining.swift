@@ -10,23 +10,34 @@ struct NetworkTraining {
     let context: StageContext
 
     /// Trains on `train` (validating on `validation`) and returns the snapshot, history and stats.
-    func run(train source: BatchSource, trainShape: [Int], labels: [Int32], validation validationSource: BatchSource?, classes: Int) throws
+    /// With `initial`, training starts from that network (architecture, weights and pruning masks) instead
+    /// of building and initialising one from `model:`.
+    func run(train source: BatchSource, trainShape: [Int], labels: [Int32], validation validationSource: BatchSource?, classes: Int,
+             initial: NetworkSnapshot? = nil) throws
         -> (snapshot: NetworkSnapshot, history: [EpochStats], metrics: [String: Double], schedule: (rates: [Float], stepsPerEpoch: Int)) {
-        let model = context.param("model").mapValue!
-        let inputShape = NetworkBuilder.inputShape(for: model, sampleShape: trainShape)
-        let (layers, initializer) = try NetworkBuilder.layers(for: model, classes: classes)
         let network: Network
-        do { network = try Network(inputShape: inputShape, layers: layers) } catch let error as LayerError {
-            throw StageError("model: \(error.description)")
+        var mask: [Float]?
+        var config = try TrainingSetup.config(context, classes: classes, labels: labels)
+        if let initial {
+            network = try initial.makeNetwork()
+            guard network.inputShape.reduce(1, *) == trainShape.reduce(1, *) else {
+                throw StageError("the model input takes \(network.inputShape.reduce(1, *)) features per sample; the training data has \(trainShape.reduce(1, *))")
+            }
+            mask = initial.keepMask(for: network)
+        } else {
+            let model = context.param("model").mapValue!
+            let inputShape = NetworkBuilder.inputShape(for: model, sampleShape: trainShape)
+            let (layers, initializer) = try NetworkBuilder.layers(for: model, classes: classes)
+            do { network = try Network(inputShape: inputShape, layers: layers) } catch let error as LayerError {
+                throw StageError("model: \(error.description)")
+            }
+            var initGenerator = context.generator("init")
+            network.initialize(initializer, generator: &initGenerator)
+            config.layerPenalties = try NetworkBuilder.layerPenalties(for: model)
         }
         guard network.outputShape.reduce(1, *) == classes else {
             throw StageError("model: the last layer outputs \(network.outputShape.reduce(1, *)) values per sample but the data has \(classes) classes")
         }
-        var initGenerator = context.generator("init")
-        network.initialize(initializer, generator: &initGenerator)
-
-        var config = try TrainingSetup.config(context, classes: classes, labels: labels)
-        config.layerPenalties = try NetworkBuilder.layerPenalties(for: model)
         config.distillation = try DistillationSetup.targets(context, source: source, classes: classes)
         if let qat = context.params["quantization_aware"]?.mapValue {
             config.fakeQuantization = FakeQuantization(scheme: QuantizationScheme(rawValue: qat["scheme"]?.stringValue ?? "symmetric") ?? .symmetric,
@@ -39,6 +50,13 @@ struct NetworkTraining {
         }
         let batch = max(1, min(config.batchSize, source.rows))
         let stepsPerEpoch = (source.rows + batch - 1) / batch
+        if let pruning = context.params["pruning"]?.mapValue {
+            config.pruning = try PruningParameters.schedule(pruning, weightTensors: network.layout.filter { $0.spec.role == .weight }.count,
+                                                            stepsPerEpoch: stepsPerEpoch)
+            if let end = pruning["end_epoch"]?.intValue, end > config.epochs {
+                context.report(.note("pruning: end_epoch \(end) is after the last epoch (\(config.epochs)); the final sparsity will not be reached"))
+            }
+        }
         let plannedRates = curve(config.schedule, epochs: config.epochs, stepsPerEpoch: stepsPerEpoch)
 
         var trainer: Trainer
@@ -46,7 +64,7 @@ struct NetworkTraining {
             trainer = Trainer(network: network, config: config, resumingFrom: saved)
             context.report(.note("resuming from the checkpoint after epoch \(saved.epochsDone)"))
         } else {
-            trainer = Trainer(network: network, config: config, generator: context.generator("train"))
+            trainer = Trainer(network: network, config: config, generator: context.generator("train"), mask: mask)
         }
         let progress = ProgressMeter(context: context, epochs: config.epochs, rowsPerEpoch: source.rows)
         let checkpointDirectory = context.checkpointDirectory
@@ -60,7 +78,13 @@ struct NetworkTraining {
             metrics["seconds_per_epoch"] = progress.secondsPerEpoch
             metrics["train_gflops"] = 3 * Double(network.flopsPerSample) * Double(source.rows) / progress.secondsPerEpoch / 1e9
         }
-        return (NetworkSnapshot(network), trainer.state.history, metrics, (plannedRates, stepsPerEpoch))
+        var snapshot = NetworkSnapshot(network)
+        if let finalMask = trainer.state.mask {
+            snapshot.recordMasks(finalMask, network: network)
+            let weights = network.layout.filter { $0.spec.role == .weight }.map(\.range)
+            metrics["weight_sparsity"] = MagnitudePruning.sparsity(of: finalMask, tensors: weights)
+        }
+        return (snapshot, trainer.state.history, metrics, (plannedRates, stepsPerEpoch))
     }
 
     static func storage(_ data: Dataset) -> InMemoryBatchSource.Storage {

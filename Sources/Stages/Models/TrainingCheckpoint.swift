@@ -31,6 +31,10 @@ enum TrainingCheckpoint {
             _ = try optimizer.createDataset(name, shape: [vector.count], data: vector)
         }
         try HistoryTable.write(state.history, to: try root.createGroup("history"))
+        if let mask = state.mask {
+            let d = try root.createDataset("mask", shape: [mask.count], data: mask.map { UInt8($0 != 0 ? 1 : 0) })
+            try d.setAttribute("meaning", .string("pruning keep-mask over parameters: 1 kept, 0 pruned"))
+        }
         if let best = state.best {
             let b = try root.createGroup("best")
             try b.setAttribute("value", .double(best.value))
@@ -69,13 +73,20 @@ enum TrainingCheckpoint {
                                          parameters: try b.dataset("parameters").read(as: Float.self),
                                          networkState: try b.dataset("network_state").read(as: Float.self))
             }
-            return TrainerState(
+            var mask: [Float]?
+            if root.contains("mask") {
+                mask = try root.dataset("mask").read(as: UInt8.self).map { Float($0) }
+                guard mask!.count == parameterCount else { return nil }
+            }
+            var state = TrainerState(
                 epochsDone: Int(try root.attribute("epochs_done")?.intValue ?? 0), parameters: parameters, networkState: networkState,
                 optimizer: OptimizerCheckpoint(steps: Int(try optimizerGroup.attribute("steps")?.intValue ?? 0), vectors: vectors),
                 schedule: try root.dataset("schedule").read(as: Double.self), generator: SeededGenerator(state: (g[0], g[1], g[2], g[3])),
                 history: try HistoryTable.read(from: try root.group("history")), best: best,
                 epochsWithoutImprovement: Int(try root.attribute("epochs_without_improvement")?.intValue ?? 0),
                 stopped: try root.attribute("stopped")?.intValue == 1)
+            state.mask = mask
+            return state
         } catch {
             return nil
         }
