@@ -154,20 +154,20 @@ public struct NetworkSnapshot: Sendable, Equatable {
                 }
             }
             var record = LayerRecord(kind: kind, configuration: configuration, parameters: [], state: [])
-            for child in try g.children() {
-                if child.isGroup {
-                    let sub = try g.group(child.name)
-                    if try sub.attribute("encoding") != nil {
-                        let encoding = try Self.readEncoding(sub)
-                        record.parameters.append((child.name, encoding.shape, encoding.decoded()))
-                        record.encodings[child.name] = encoding
-                    } else {
-                        let tensor = try SparseTensorStorage.read(from: sub)
-                        record.parameters.append((child.name, tensor.shape, tensor.values))
-                        record.masks[child.name] = tensor.keep
-                    }
-                    continue
+            // Parameters stored as groups (encoded or sparse) first, then plain datasets.
+            for child in try g.children() where child.isGroup {
+                let sub = try g.group(child.name)
+                if try sub.attribute("encoding") != nil {
+                    let encoding = try Self.readEncoding(sub)
+                    record.parameters.append((child.name, encoding.shape, encoding.decoded()))
+                    record.encodings[child.name] = encoding
+                } else {
+                    let tensor = try SparseTensorStorage.read(from: sub)
+                    record.parameters.append((child.name, tensor.shape, tensor.values))
+                    record.masks[child.name] = tensor.keep
                 }
+            }
+            for child in try g.children() where !child.isGroup {
                 let d = try g.dataset(child.name)
                 let tensor = (name: child.name, shape: d.shape, values: try d.read(as: Float.self))
                 if try d.attribute("role") != nil { record.state.append(tensor) } else { record.parameters.append(tensor) }
