@@ -24,7 +24,9 @@ public struct PreprocessStage: StageKind {
             check: { context in Self.check(context) })
     }
 
-    static func check(_ context: KindCheckContext) -> [KindProblem] {
+    /// Checks shared by the kinds that fit on one input and output every input plus a `transform`:
+    /// `fit_on` names an input, and no input takes the name `transform`.
+    static func fitOnProblems(_ context: KindCheckContext, fitted: String) -> [KindProblem] {
         var problems: [KindProblem] = []
         let keys = context.inputs.map(\.key)
         let fitOn = context.params["fit_on"]?.stringValue ?? "train"
@@ -33,8 +35,13 @@ public struct PreprocessStage: StageKind {
                                         hint: Suggestion.hint(for: fitOn, among: keys)))
         }
         if keys.contains("transform") {
-            problems.append(KindProblem(.inputs, "an input may not be named 'transform': that name is the fitted chain's output"))
+            problems.append(KindProblem(.inputs, "an input may not be named 'transform': that name is the fitted \(fitted)'s output"))
         }
+        return problems
+    }
+
+    static func check(_ context: KindCheckContext) -> [KindProblem] {
+        var problems = fitOnProblems(context, fitted: "chain")
         for (index, step) in (context.params["steps"]?.listValue ?? []).enumerated() {
             guard let mapping = step.mapValue, let name = mapping["type"]?.stringValue, let kind = TransformCatalog.builtIn.step(name) else { continue }
             problems += kind.check(mapping).map { KindProblem(.param("steps"), "steps[\(index)] (\(name)): \($0)") }

@@ -23,16 +23,7 @@ public struct ScaleStage: StageKind {
                 context.inputs.map { OutputDecl($0.key, .dataset) } + [OutputDecl("transform", .transform)]
             },
             check: { context in
-                var problems: [KindProblem] = []
-                let keys = context.inputs.map(\.key)
-                let fitOn = context.params["fit_on"]?.stringValue ?? "train"
-                if keys.count > 1, !keys.contains(fitOn) {
-                    problems.append(KindProblem(.param("fit_on"), "fit_on '\(fitOn)' names none of the inputs (\(keys.joined(separator: ", ")))",
-                                                hint: Suggestion.hint(for: fitOn, among: keys)))
-                }
-                if keys.contains("transform") {
-                    problems.append(KindProblem(.inputs, "an input may not be named 'transform': that name is the fitted scaler's output"))
-                }
+                var problems = PreprocessStage.fitOnProblems(context, fitted: "scaler")
                 let range = context.params["feature_range"]?.listValue?.compactMap(\.doubleValue) ?? [0, 1]
                 if range.count != 2 || range[0] >= range[1] {
                     problems.append(KindProblem(.param("feature_range"), "expected [low, high] with low < high, found \(range)"))
