@@ -75,6 +75,22 @@ struct Scratch {
 
     func remove() { try? FileManager.default.removeItem(atPath: path) }
 
+    /// A labelled CSV of three overlapping classes (`a,b,c,d,label`): uniform noise in [0, 2) from a fixed LCG
+    /// started at `seed`, plus `shift` on the column of the row's class.
+    func writeThreeClassCSV(_ name: String = "data.csv", rows: Int, seed: UInt64, shift: Double) throws {
+        var lines = ["a,b,c,d,label"]
+        var state = seed
+        func next() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        for i in 0..<rows {
+            let c = i % 3
+            lines.append((0..<4).map { d in String(format: "%.4f", next() * 2 + (d == c ? shift : 0)) }.joined(separator: ",") + ",\(c)")
+        }
+        try write(name, lines.joined(separator: "\n") + "\n")
+    }
+
     /// A labelled CSV of two separable classes.
     func writeTwoClassCSV(_ name: String = "data.csv", rows: Int = 40) throws {
         var lines = ["x,y,label"]

@@ -6,17 +6,7 @@ import XCTest
 final class SearchResumeTests: XCTestCase {
     private func makeWorkspace() throws -> Scratch {
         let scratch = try Scratch()
-        var lines = ["a,b,c,d,label"]
-        var state: UInt64 = 7
-        func next() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Double(state >> 11) / Double(1 << 53)
-        }
-        for i in 0..<600 {
-            let c = i % 3
-            lines.append((0..<4).map { d in String(format: "%.4f", next() * 2 + (d == c ? 1.0 : 0)) }.joined(separator: ",") + ",\(c)")
-        }
-        try scratch.write("data.csv", lines.joined(separator: "\n") + "\n")
+        try scratch.writeThreeClassCSV(rows: 600, seed: 7, shift: 1.0)
         try scratch.write("tune.yaml", """
         pipeline: 1
         name: tune

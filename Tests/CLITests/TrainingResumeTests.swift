@@ -8,17 +8,7 @@ final class TrainingResumeTests: XCTestCase {
     /// covers the distillation path (teacher logits are recomputed on resume and must give the same model).
     private func makeWorkspace(distil: Bool = false) throws -> Scratch {
         let scratch = try Scratch()
-        var lines = ["a,b,c,d,label"]
-        var state: UInt64 = 99
-        func next() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Double(state >> 11) / Double(1 << 53)
-        }
-        for i in 0..<1500 {
-            let c = i % 3
-            lines.append((0..<4).map { d in String(format: "%.4f", next() * 2 + (d == c ? 1.5 : 0)) }.joined(separator: ",") + ",\(c)")
-        }
-        try scratch.write("data.csv", lines.joined(separator: "\n") + "\n")
+        try scratch.writeThreeClassCSV(rows: 1500, seed: 99, shift: 1.5)
         try scratch.write("net.yaml", """
         pipeline: 1
         name: net
