@@ -46,7 +46,7 @@ public struct GaussianProcessSampler: SearchSampler, Equatable {
 
     /// Creates a GP sampler.
     public init(acquisition: Acquisition = .expectedImprovement(xi: 0), startupTrials: Int? = nil,
-                candidates: Int = 1024, refinementRounds: Int = 4, restarts: Int = 1,
+                candidates: Int = 1024, refinementRounds: Int = 4, restarts: Int = 0,
                 prior: GaussianProcess.HyperparameterPrior = .init()) {
         self.acquisition = acquisition
         self.startupTrials = startupTrials
