@@ -5,19 +5,18 @@
 /// Output `[C, ⌊(H − kh)/sh⌋ + 1, ⌊(W − kw)/sw⌋ + 1]`; every output is the mean of its `kh·kw` inputs, and
 /// backward spreads `dy / (kh·kw)` back over the window (overlapping windows accumulate).
 public final class AvgPool2DLayer: ParameterFreeLayer {
+    /// Window and stride.
+    public let window: PoolWindow
     /// Window (height, width).
-    public let size: (height: Int, width: Int)
+    public var size: (height: Int, width: Int) { window.size }
     /// Stride (height, width).
-    public let stride: (height: Int, width: Int)
+    public var stride: (height: Int, width: Int) { window.stride }
 
     private var c = 0, h = 0, w = 0, oh = 0, ow = 0
 
     /// Creates an average-pooling layer. Preconditions: extents ≥ 1.
     public init(size: (Int, Int), stride: (Int, Int)? = nil) {
-        let s = stride ?? size
-        precondition(size.0 >= 1 && size.1 >= 1 && s.0 >= 1 && s.1 >= 1, "avg_pool: size and stride must be ≥ 1")
-        self.size = (size.0, size.1)
-        self.stride = (s.0, s.1)
+        window = PoolWindow(kind: "avg_pool", size: size, stride: stride)
     }
 
     /// Creates a square average-pooling layer.
@@ -28,9 +27,7 @@ public final class AvgPool2DLayer: ParameterFreeLayer {
     /// "avg_pool".
     public var kind: String { "avg_pool" }
     /// `size [h, w]`, `stride [h, w]`.
-    public var configuration: [String: LayerValue] {
-        ["size": .ints([size.height, size.width]), "stride": .ints([stride.height, stride.width])]
-    }
+    public var configuration: [String: LayerValue] { window.configuration }
 
     /// Input must be `[C, H, W]` with the window fitting.
     public func build(inputShape: [Int]) throws -> [Int] {

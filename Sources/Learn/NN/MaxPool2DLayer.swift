@@ -24,10 +24,12 @@ func buildPool(kind: String, inputShape: [Int], size: (height: Int, width: Int),
 /// Output `[C, ⌊(H − kh)/sh⌋ + 1, ⌊(W − kw)/sw⌋ + 1]`. Ties go to the first maximum in row-major window
 /// order; backward routes each output gradient to that element (overlapping windows accumulate).
 public final class MaxPool2DLayer: ParameterFreeLayer {
+    /// Window and stride.
+    public let window: PoolWindow
     /// Window (height, width).
-    public let size: (height: Int, width: Int)
+    public var size: (height: Int, width: Int) { window.size }
     /// Stride (height, width).
-    public let stride: (height: Int, width: Int)
+    public var stride: (height: Int, width: Int) { window.stride }
 
     private var c = 0, h = 0, w = 0, oh = 0, ow = 0
     private let argmax = ScratchBuffer<Int>()
@@ -35,10 +37,7 @@ public final class MaxPool2DLayer: ParameterFreeLayer {
 
     /// Creates a max-pooling layer. Preconditions: extents ≥ 1.
     public init(size: (Int, Int), stride: (Int, Int)? = nil) {
-        let s = stride ?? size
-        precondition(size.0 >= 1 && size.1 >= 1 && s.0 >= 1 && s.1 >= 1, "max_pool: size and stride must be ≥ 1")
-        self.size = (size.0, size.1)
-        self.stride = (s.0, s.1)
+        window = PoolWindow(kind: "max_pool", size: size, stride: stride)
     }
 
     /// Creates a square max-pooling layer.
@@ -49,9 +48,7 @@ public final class MaxPool2DLayer: ParameterFreeLayer {
     /// "max_pool".
     public var kind: String { "max_pool" }
     /// `size [h, w]`, `stride [h, w]`.
-    public var configuration: [String: LayerValue] {
-        ["size": .ints([size.height, size.width]), "stride": .ints([stride.height, stride.width])]
-    }
+    public var configuration: [String: LayerValue] { window.configuration }
 
     /// Input must be `[C, H, W]` with the window fitting.
     public func build(inputShape: [Int]) throws -> [Int] {
