@@ -6,7 +6,7 @@ import PackageDescription
 //   Stages → PipelineSpec, PipelineStore, Learn
 //   PipelinePlan → PipelineSpec, PipelineStore (hashing)
 //   PipelineRun → (nothing ML: a generic DAG executor)
-//   PipelineStore → CHDF5, CCrypto;  Learn → COpenBLAS
+//   PipelineStore → CHDF5, CCrypto;  Learn → COpenBLAS;  MPICollective → CMPI, Learn (linked by pipeline only)
 let package = Package(
     name: "pipeline",
     platforms: [.macOS(.v13)],
@@ -24,12 +24,15 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 
         .target(name: "PipelineSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "PipelineStore", dependencies: ["CHDF5", "CCrypto"]),
         // Tiny C kernels for element-wise loops Swift does not vectorise (restrict-qualified pointers).
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
         .target(name: "Learn", dependencies: ["COpenBLAS", "CKernels"]),
+        // The MPI implementation of Learn's `Collective` (data-parallel training); only the executable links it.
+        .target(name: "MPICollective", dependencies: ["CMPI", "Learn"]),
         .target(name: "PipelinePlan", dependencies: ["PipelineSpec", "PipelineStore"]),
         .target(name: "PipelineRun", dependencies: []),
         .target(name: "Stages", dependencies: ["PipelineSpec", "PipelineStore", "Learn", "CZlib"]),
@@ -39,7 +42,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "pipeline", dependencies: [
-            "PipelineKit", "PipelinePlan", "PipelineSpec", "Stages", "Learn",
+            "PipelineKit", "PipelinePlan", "PipelineSpec", "Stages", "Learn", "MPICollective",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

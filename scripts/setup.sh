@@ -5,6 +5,7 @@ set -euo pipefail
 APT_PACKAGES=(
   pkg-config libhdf5-dev hdf5-tools libopenblas-dev liblapacke-dev libyaml-dev zlib1g-dev libssl-dev
   dataset-fashion-mnist
+  openmpi-bin libopenmpi-dev
   chromium
 )
 missing=()

@@ -45,10 +45,33 @@ public struct Trainer {
 
     /// Runs the remaining epochs. After each epoch `checkpoint` receives the state (to persist it); then
     /// `events` gets the epoch. At the end, the best weights are restored when early stopping asks for it.
+    ///
+    /// Data-parallel training: with a `collective` of several ranks, every rank runs this with the same
+    /// network, configuration and state. The global batch stays `batchSize`; each rank takes a fixed
+    /// contiguous share of every global batch (`Collective.shard`), gathers only those rows, and back-propagates
+    /// its loss gradient scaled to "sum over its rows ÷ global batch rows". The parameter gradients are then
+    /// summed over ranks (`allreduceSum`, in rank order), so every rank holds the gradient of the global batch
+    /// and applies the same penalties, clipping, schedule and optimizer step. The shuffle order comes from the
+    /// shared generator, identical on every rank. Epoch loss and accuracy are summed over ranks, so history,
+    /// early stopping and checkpoints agree everywhere. Differences from one process: floating-point
+    /// association of the gradient sum, and dropout masks, which are drawn per (epoch, step, rank) from a fork of
+    /// the shared generator (deterministic for a fixed rank count, but not the single-process masks). Batch
+    /// normalisation (statistics over a rank's share only) and batch augmentation (drawn per batch position)
+    /// are refused. With one rank this is exactly ordinary training.
     public mutating func run(network: Network, training: BatchSource, validation: BatchSource?,
+                             collective: any Collective = SingleProcess(),
                              events: (TrainingEvent) -> Void = { _ in },
                              checkpoint: (TrainerState) throws -> Void = { _ in }) throws {
         precondition(training.columns == network.inputShape.reduce(1, *), "training columns do not match the network input")
+        let ranks = collective.size, rank = collective.rank
+        if ranks > 1 {
+            guard network.state.isEmpty else {
+                throw TrainingError("data-parallel training does not support batch normalisation (its statistics would cover one rank's rows only)")
+            }
+            guard config.augmentation == nil else {
+                throw TrainingError("data-parallel training does not support batch augmentation (its draws depend on a row's position in the batch)")
+            }
+        }
         let width = network.outputShape.reduce(1, *)
         let n = training.rows
         let batchSize = max(1, min(config.batchSize, n))
@@ -68,7 +91,17 @@ public struct Trainer {
             var lossSum = 0.0, correct = 0, seen = 0
             var lastRate: Float = 0
             for step in 0..<steps {
-                let lower = step * batchSize, upper = min(n, lower + batchSize), m = upper - lower
+                let globalLower = step * batchSize, globalUpper = min(n, globalLower + batchSize)
+                let share = collective.shard(globalLower, globalUpper)
+                let lower = share.lowerBound, upper = share.upperBound, m = upper - lower
+                guard m > 0 else {
+                    // A batch with fewer rows than ranks leaves this rank nothing: it adds a zero gradient.
+                    network.gradients.update(repeating: 0)
+                    try optimizerStep(network, epoch: epoch, step: step, steps: steps, weightMask: weightMask, prunable: prunable,
+                                      collective: collective, lastRate: &lastRate)
+                    events(.batch(epoch: epoch + 1, step: step + 1, steps: steps, runningLoss: seen > 0 ? lossSum / Double(seen) : 0))
+                    continue
+                }
                 try order.withUnsafeBufferPointer { o in
                     try x.withUnsafeMutableBufferPointer { xp in
                         try y.withUnsafeMutableBufferPointer { yp in
@@ -88,7 +121,11 @@ public struct Trainer {
                     mixed = augmentation.mixes
                 }
                 let masters = config.fakeQuantization?.apply(to: network)
-                let output = x.withUnsafeBufferPointer { network.forward(UnsafeBufferPointer(rebasing: $0[0..<(m * training.columns)]), batch: m, mode: .training, generator: &state.generator) }
+                // One process draws dropout from the shared generator as always; several ranks must leave it
+                // untouched (it shuffles the next epoch on every rank) and draw from a per-(epoch, step, rank) fork.
+                var dropout = ranks > 1 ? state.generator.fork(stream: "rank \(rank) step \(step)") : state.generator
+                let output = x.withUnsafeBufferPointer { network.forward(UnsafeBufferPointer(rebasing: $0[0..<(m * training.columns)]), batch: m, mode: .training, generator: &dropout) }
+                if ranks == 1 { state.generator = dropout }
                 var loss = mixed
                     ? Self.evaluate(config.loss, output: output, softTargets: soft, batch: m, width: width, gradient: &gradient)
                     : Self.evaluate(config.loss, output: output, labels: y, batch: m, width: width, oneHot: &oneHot, gradient: &gradient)
@@ -100,23 +137,26 @@ public struct Trainer {
                     }
                 }
                 correct += Self.correctCount(output, labels: y, batch: m, width: width)
+                if ranks > 1 {
+                    // The loss averaged over this rank's m rows; the global batch's gradient is a mean over all rows.
+                    let share = Float(m) / Float(globalUpper - globalLower)
+                    for i in 0..<(m * width) { gradient[i] *= share }
+                }
                 gradient.withUnsafeBufferPointer { network.backward(UnsafeBufferPointer(rebasing: $0[0..<(m * width)]), batch: m) }
                 if let masters { FakeQuantization.restore(masters, in: network) }
-                loss += applyRegularization(network, mask: weightMask)
-                let rate = config.schedule.rate(at: TrainingPosition(epoch: epoch, step: step, stepsPerEpoch: steps))
-                // Pruned weights get no gradient (optimizer state never builds up for them) and are zeroed
-                // again after the step, whatever the optimizer's update rule does with its saved state.
-                if let mask = state.mask { MagnitudePruning.apply(mask, to: network.gradients) }
-                weightMask.withUnsafeBufferPointer { mask in
-                    config.optimizer.step(parameters: network.parameters, gradients: UnsafeBufferPointer(network.gradients), decayMask: mask, learningRate: rate)
-                }
-                if let limit = config.maxNorm { Self.constrain(network, maxNorm: limit) }
-                if let mask = state.mask { MagnitudePruning.apply(mask, to: network.parameters) }
-                prune(network, atBoundary: epoch * steps + step + 1, tensors: prunable)
-                lastRate = rate
+                let penalty = try optimizerStep(network, epoch: epoch, step: step, steps: steps, weightMask: weightMask, prunable: prunable,
+                                                collective: collective, lastRate: &lastRate)
+                loss += penalty
                 lossSum += loss * Double(m)
                 seen += m
                 events(.batch(epoch: epoch + 1, step: step + 1, steps: steps, runningLoss: lossSum / Double(seen)))
+            }
+            if ranks > 1 {
+                var totals = [lossSum, Double(correct), Double(seen)]
+                try totals.withUnsafeMutableBufferPointer { try collective.allreduceSum($0) }
+                lossSum = totals[0]
+                correct = Int(totals[1])
+                seen = Int(totals[2])
             }
             guard (lossSum / Double(seen)).isFinite else {
                 throw TrainingError("training diverged in epoch \(epoch + 1): the loss became \(lossSum / Double(seen)); lower the learning rate")
@@ -140,6 +180,27 @@ public struct Trainer {
             // The best epoch may predate later pruning steps: the final mask still holds.
             if let mask = state.mask { MagnitudePruning.apply(mask, to: network.parameters) }
         }
+    }
+
+    /// Sums the parameter gradients over ranks, then adds penalties, clips and takes the optimizer step
+    /// (masks, max-norm and pruning included); returns the penalty value. Identical on every rank.
+    @discardableResult
+    private mutating func optimizerStep(_ network: Network, epoch: Int, step: Int, steps: Int, weightMask: [Float], prunable: [Range<Int>],
+                                        collective: any Collective, lastRate: inout Float) throws -> Double {
+        try collective.allreduceSum(network.gradients)
+        let penalty = applyRegularization(network, mask: weightMask)
+        let rate = config.schedule.rate(at: TrainingPosition(epoch: epoch, step: step, stepsPerEpoch: steps))
+        // Pruned weights get no gradient (optimizer state never builds up for them) and are zeroed
+        // again after the step, whatever the optimizer's update rule does with its saved state.
+        if let mask = state.mask { MagnitudePruning.apply(mask, to: network.gradients) }
+        weightMask.withUnsafeBufferPointer { mask in
+            config.optimizer.step(parameters: network.parameters, gradients: UnsafeBufferPointer(network.gradients), decayMask: mask, learningRate: rate)
+        }
+        if let limit = config.maxNorm { Self.constrain(network, maxNorm: limit) }
+        if let mask = state.mask { MagnitudePruning.apply(mask, to: network.parameters) }
+        prune(network, atBoundary: epoch * steps + step + 1, tensors: prunable)
+        lastRate = rate
+        return penalty
     }
 
     /// A gradual-pruning update when `boundary` (optimizer steps done) is one of the schedule's steps.
