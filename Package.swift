@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "PipelineRun", dependencies: []),
         .target(name: "Stages", dependencies: ["PipelineSpec", "PipelineStore", "Learn", "CZlib"]),
         .target(name: "PipelineKit", dependencies: [
-            "PipelineSpec", "PipelinePlan", "PipelineRun", "PipelineStore", "Stages",
+            "PipelineSpec", "PipelinePlan", "PipelineRun", "PipelineStore", "Stages", "Learn",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),

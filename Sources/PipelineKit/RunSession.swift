@@ -101,7 +101,12 @@ public final class RunSession: JobRunner, @unchecked Sendable {
         let executor = executor ?? session.defaultExecutor()
         // On a cluster every stale stage may run at once; the cluster, not --jobs, bounds it.
         events.emit(.planned(stages: jobs, jobs: executor is SlurmExecutor ? max(1, jobs.count) : options.jobs))
-        let summary = executor.execute(JobGraph(jobs: jobs, dependencies: Dictionary(uniqueKeysWithValues: jobs.map { ($0, graph.nodes[$0]!.upstream) })),
+        let processes = Dictionary(uniqueKeysWithValues: jobs.map { job in
+            let node = graph.nodes[job]!
+            return (job, pipeline.catalog.kind(node.spec.kind)?.processes(params: node.spec.params) ?? 1)
+        })
+        let summary = executor.execute(JobGraph(jobs: jobs, dependencies: Dictionary(uniqueKeysWithValues: jobs.map { ($0, graph.nodes[$0]!.upstream) }),
+                                                processes: processes),
                                        runner: session)
         let outcomes = session.finalOutcomes(summary)
         for job in jobs {
@@ -140,7 +145,8 @@ public final class RunSession: JobRunner, @unchecked Sendable {
         let policy: FailurePolicy = options.keepGoing ? .keepGoing : .stopOnFirstFailure
         let setting = pipeline.spec.executor ?? ExecutorSpec()
         switch options.executor ?? setting.kind {
-        case .local: return LocalExecutor(maxParallel: options.jobs, policy: policy)
+        case .local: return LocalExecutor(maxParallel: options.jobs, policy: policy,
+                                          launcher: MPIStages(pipeline: pipeline, force: options.force, events: events).launcher())
         case .slurm: return SlurmStages(pipeline: pipeline, force: options.force, events: events).executor(setting: setting, policy: policy)
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Learn
 import PipelinePlan
 import PipelineSpec
 import Stages
@@ -7,8 +8,10 @@ import Stages
 /// (`pipeline exec-stage FILE STAGE`). Writes the stage's run record; never takes the workspace lock (the
 /// driver holds it) and never writes the lockfile (the driver writes it from the run records).
 public enum SingleStageRun {
-    /// Runs `stage` of `pipeline` (restoring it when cached unless `force`), reporting to `events`.
-    public static func run(_ pipeline: LoadedPipeline, stage: String, force: Bool, jobs: Int, events: RunEventSink) throws -> StageOutcome {
+    /// Runs `stage` of `pipeline` (restoring it when cached unless `force`), reporting to `events`. Under MPI,
+    /// `collective` holds the ranks running the stage together; only its leader stores the result.
+    public static func run(_ pipeline: LoadedPipeline, stage: String, force: Bool, jobs: Int, collective: any Collective = SingleProcess(),
+                           events: RunEventSink) throws -> StageOutcome {
         let graph = pipeline.graph
         guard let node = graph.nodes[stage] else {
             throw UnknownStageError(description: "'\(stage)' names no stage of \(pipeline.spec.file)"
@@ -25,7 +28,7 @@ public enum SingleStageRun {
                 records[name] = record
             }
             let result = try StageExecution(pipeline: pipeline, force: force).execute(
-                node, upstream: { records[$0] }, trials: TrialSession(pipeline: pipeline, parallel: jobs),
+                node, upstream: { records[$0] }, trials: TrialSession(pipeline: pipeline, parallel: jobs), collective: collective,
                 started: { events.emit(.started(stage: stage, kind: node.spec.kind)) },
                 report: { event in
                     switch event {

@@ -1,4 +1,5 @@
 import Foundation
+import Learn
 import PipelinePlan
 import PipelineSpec
 import PipelineStore
@@ -61,7 +62,11 @@ struct StageExecution: Sendable {
 
     /// Restores or computes `node`. `started` is called just before computing; `report` receives the
     /// stage's progress and notes; `trials` is offered to kinds that run variants of other stages.
-    func execute(_ node: StageNode, upstream: (String) -> StageRecord?, trials: (any TrialRunner)?,
+    ///
+    /// With a `collective` of several ranks (a stage launched under MPI), every rank computes, but only the
+    /// leader (rank 0) removes a forced run's checkpoints, stores outputs and writes the run record; the other
+    /// ranks return a record with no stored outputs.
+    func execute(_ node: StageNode, upstream: (String) -> StageRecord?, trials: (any TrialRunner)?, collective: any Collective = SingleProcess(),
                  started: () -> Void, report: @escaping @Sendable (StageEvent) -> Void) throws -> Result {
         let cache = pipeline.workspace.cache
         guard let kind = pipeline.catalog.kind(node.spec.kind) else { throw StageError("no implementation for kind '\(node.spec.kind)'") }
@@ -82,16 +87,21 @@ struct StageExecution: Sendable {
         let scratch = try cache.makeScratchDirectory(label: node.name)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let checkpoints = cache.checkpointDirectory(fingerprint)
-        if force { try? FileManager.default.removeItem(atPath: checkpoints) }
+        if force, collective.isLeader { try? FileManager.default.removeItem(atPath: checkpoints) }
         try FileManager.default.createDirectory(atPath: checkpoints, withIntermediateDirectories: true)
+        // No rank may look for a checkpoint before the leader has removed a forced run's.
+        if collective.size > 1 { try collective.barrier() }
         let context = StageContext(
             stage: node.name, params: node.spec.params, inputs: inputs, inputOrder: node.inputs.map(\.key),
             outputDirectory: scratch, checkpointDirectory: checkpoints, baseDirectory: pipeline.spec.baseDirectory, seed: pipeline.spec.seed,
             provenance: Provenance(stage: node.name, kind: node.spec.kind, fingerprint: fingerprint, pipeline: pipeline.spec.name),
-            trials: trials, report: report)
+            trials: trials, collective: collective, report: report)
         let start = Date()
         let result = try kind.run(context)
         let seconds = Date().timeIntervalSince(start)
+        guard collective.isLeader else {
+            return .computed(stageRecord(RunRecord(fingerprint: fingerprint, outputs: [:], metrics: result.metrics, seconds: seconds)), seconds: seconds)
+        }
 
         var stored: [String: StoredObject] = [:]
         for output in node.outputs {

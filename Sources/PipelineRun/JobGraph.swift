@@ -4,11 +4,14 @@ public struct JobGraph: Sendable {
     public let jobs: [String]
     /// For each job, the jobs it waits for.
     public let dependencies: [String: [String]]
+    /// Jobs that run as several cooperating processes (MPI ranks), with their process count; absent means 1.
+    public let processes: [String: Int]
 
     /// Creates a graph. Every dependency must itself be a job; the graph must be acyclic.
-    public init(jobs: [String], dependencies: [String: [String]]) {
+    public init(jobs: [String], dependencies: [String: [String]], processes: [String: Int] = [:]) {
         self.jobs = jobs
         self.dependencies = dependencies
+        self.processes = processes.filter { $0.value > 1 }
     }
 
     /// Jobs that wait (directly) on each job.

@@ -9,11 +9,14 @@ public struct LocalExecutor: Executor, Sendable {
     public let maxParallel: Int
     /// What to do after a failure.
     public let policy: FailurePolicy
+    /// Starts jobs that want several processes (`JobGraph.processes`); nil fails such jobs.
+    public let launcher: (any ProcessLauncher)?
 
     /// Creates an executor.
-    public init(maxParallel: Int, policy: FailurePolicy = .stopOnFirstFailure) {
+    public init(maxParallel: Int, policy: FailurePolicy = .stopOnFirstFailure, launcher: (any ProcessLauncher)? = nil) {
         self.maxParallel = max(1, maxParallel)
         self.policy = policy
+        self.launcher = launcher
     }
 
     public func execute(_ graph: JobGraph, runner: some JobRunner) -> ExecutionSummary {
@@ -31,9 +34,22 @@ public struct LocalExecutor: Executor, Sendable {
             while !stopped, running < maxParallel, !ready.isEmpty {
                 let job = ready.removeFirst()
                 running += 1
+                let processes = graph.processes[job] ?? 1, launcher = launcher
                 let thread = Thread {
                     let result: JobOutcome
-                    do { try runner.run(job: job); result = .succeeded } catch { result = .failed("\(error)") }
+                    do {
+                        if processes > 1 {
+                            // Several processes: settle from the cache, else launch them and take up their result.
+                            guard let launcher else { throw LaunchError("job '\(job)' wants \(processes) processes but the executor has no launcher") }
+                            if try !runner.settle(job: job) {
+                                try launcher.launch(job: job, processes: processes)
+                                try runner.collect(job: job)
+                            }
+                        } else {
+                            try runner.run(job: job)
+                        }
+                        result = .succeeded
+                    } catch { result = .failed("\(error)") }
                     finished.push(job, result)
                 }
                 thread.stackSize = 16 << 20

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Learn
+import MPICollective
 import PipelineKit
 
 /// `pipeline exec-stage FILE STAGE` (hidden): runs exactly one stage whose upstream results are in the cache.
@@ -21,13 +23,29 @@ struct ExecStageCommand: ParsableCommand {
 
     func run() throws {
         let pipeline = try load(file)
+        // Started by mpirun/srun: this process is one rank of a data-parallel stage. Only rank 0 reports
+        // progress and stores the result; a rank that fails ends the whole job (the others would wait forever).
+        let mpi = MPICommunicator.launchedByMPI ? try MPICommunicator.initialize() : nil
+        let collective: any Collective = mpi ?? SingleProcess()
+        let events: RunEventSink = collective.isLeader ? ProgressPrinter(style: .human) : SilentEvents()
         do {
-            _ = try SingleStageRun.run(pipeline, stage: stage, force: force, jobs: jobs, events: ProgressPrinter(style: .human))
+            _ = try SingleStageRun.run(pipeline, stage: stage, force: force, jobs: jobs, collective: collective, events: events)
+            mpi?.finalize()
         } catch let error as UnknownStageError {
+            if let mpi, mpi.size > 1 { FileHandle.standardError.write(Data("\(error)\n".utf8)); mpi.abort(code: ErrorReport.invalidInput) }
             throw fail(error)
         } catch {
+            if let mpi, mpi.size > 1 {
+                if !collective.isLeader { FileHandle.standardError.write(Data("rank \(mpi.rank): \(error)\n".utf8)) }
+                mpi.abort(code: ErrorReport.runFailure)
+            }
             // The failure was printed as a stage event already.
             throw ExitCode(ErrorReport.runFailure)
         }
     }
+}
+
+/// Discards events (the non-leader ranks of an MPI stage: rank 0 reports for all).
+private struct SilentEvents: RunEventSink {
+    func emit(_ event: RunEvent) {}
 }

@@ -72,12 +72,16 @@ public struct StageContext: Sendable {
     /// Runs variants of other stages of the pipeline (for kinds that explore them, like `search`); nil
     /// where the caller offers none.
     public let trials: (any TrialRunner)?
+    /// The processes running this stage together (MPI ranks, for kinds whose `processes(params:)` is above 1);
+    /// `SingleProcess` otherwise. Only its leader (rank 0) writes outputs and checkpoints.
+    public let collective: any Collective
 
     /// Creates a context.
     public init(stage: String, params: [String: ParamValue], inputs: [String: StageInput], inputOrder: [String],
                 outputDirectory: String, checkpointDirectory: String, baseDirectory: String, seed: UInt64, provenance: Provenance,
-                trials: (any TrialRunner)? = nil, report: @escaping @Sendable (StageEvent) -> Void) {
+                trials: (any TrialRunner)? = nil, collective: any Collective = SingleProcess(), report: @escaping @Sendable (StageEvent) -> Void) {
         self.trials = trials
+        self.collective = collective
         self.stage = stage
         self.params = params
         self.inputs = inputs

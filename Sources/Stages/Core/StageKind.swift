@@ -18,11 +18,17 @@ public protocol StageKind: Sendable {
     /// For kinds that run variants of other stages (search): overrides to check when the pipeline is loaded,
     /// given the stage's parameters and the stages its inputs come from. The default has none.
     func trialProbes(params: [String: ParamValue], inputStages: [String]) -> [TrialProbe]
+
+    /// How many cooperating processes (MPI ranks) one run of this stage wants, from its validated parameters.
+    /// More than 1 means the executor launches the stage under an MPI launcher with that many ranks, and
+    /// the stage's context carries their `Collective`. The default is 1.
+    func processes(params: [String: ParamValue]) -> Int
 }
 
 extension StageKind {
     public func restore(outputs: [String: String], baseDirectory: String, params: [String: ParamValue]) throws {}
     public func trialProbes(params: [String: ParamValue], inputStages: [String]) -> [TrialProbe] { [] }
+    public func processes(params: [String: ParamValue]) -> Int { 1 }
 }
 
 /// What a stage produced: a path per declared output (inside the output directory) and key metrics.

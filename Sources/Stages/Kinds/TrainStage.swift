@@ -47,6 +47,8 @@ public struct TrainStage: StageKind {
                           help: "Networks: datasets whose features take more are streamed from HDF5 batch by batch (same batches, same model)."),
                 ParamDecl("pruning", PruningParameters.gradual,
                           help: "Networks: gradual magnitude pruning during training (Zhu & Gupta's cubic schedule); masks are kept to the end."),
+                ParamDecl("distributed", DistributedTraining.declaration,
+                          help: "Networks: data-parallel training over several MPI ranks (launched with mpirun by the executor); the global batch stays batch_size."),
             ],
             inputs: [InputRule(.dataset, min: 1, max: 2), InputRule(.model, min: 0, max: 2)],
             outputs: { _ in [OutputDecl("model", .model)] },
@@ -54,7 +56,7 @@ public struct TrainStage: StageKind {
     }
 
     static func check(_ context: KindCheckContext) -> [KindProblem] {
-        var problems: [KindProblem] = PruningParameters.check(context.params["pruning"])
+        var problems: [KindProblem] = PruningParameters.check(context.params["pruning"]) + DistributedTraining.check(context)
         // Model inputs: one keyed 'teacher' is a distillation teacher; any other is the network to fine-tune.
         let teachers = context.inputs.filter { $0.type == .model && $0.key == "teacher" }.count
         let startsFromModel = context.inputs.contains { $0.type == .model && $0.key != "teacher" }
@@ -111,6 +113,8 @@ public struct TrainStage: StageKind {
         }
         return problems
     }
+
+    public func processes(params: [String: ParamValue]) -> Int { DistributedTraining.ranks(params) }
 
     public func run(_ context: StageContext) throws -> StageResult {
         if let family = context.params["model"]?.mapValue?["type"]?.stringValue, let plugIn = ModelFamilyCatalog.builtIn.family(family) {
@@ -172,6 +176,8 @@ public struct TrainStage: StageKind {
             metrics = trained.metrics
             schedule = trained.schedule
         }
+        // Every rank holds the same model; the leader alone writes it (the executor stores the leader's outputs).
+        guard context.collective.isLeader else { return StageResult(outputs: [:]) }
 
         let path = context.outputPath("model")
         let attributes: [String: HDF5AttributeValue] = [

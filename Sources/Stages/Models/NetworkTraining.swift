@@ -60,17 +60,31 @@ struct NetworkTraining {
         let plannedRates = curve(config.schedule, epochs: config.epochs, stepsPerEpoch: stepsPerEpoch)
 
         var trainer: Trainer
-        if let saved = TrainingCheckpoint.load(from: context.checkpointDirectory, parameterCount: network.parameterCount, stateCount: network.state.count) {
+        let collective = context.collective
+        let saved = TrainingCheckpoint.load(from: context.checkpointDirectory, parameterCount: network.parameterCount, stateCount: network.state.count)
+        // Every rank reads the leader's checkpoint (a shared directory); they must all start from the same epoch.
+        let leaderEpochs = try collective.broadcast(saved?.epochsDone ?? 0)
+        guard leaderEpochs == (saved?.epochsDone ?? 0) else {
+            throw StageError("rank \(collective.rank) found a checkpoint after epoch \(saved?.epochsDone ?? 0) in \(context.checkpointDirectory) but rank 0 "
+                             + "found one after epoch \(leaderEpochs): every rank must see the same checkpoint directory")
+        }
+        if let saved {
             trainer = Trainer(network: network, config: config, resumingFrom: saved)
             context.report(.note("resuming from the checkpoint after epoch \(saved.epochsDone)"))
         } else {
             trainer = Trainer(network: network, config: config, generator: context.generator("train"), mask: mask)
         }
+        if collective.size > 1 {
+            context.report(.note("data-parallel training on \(collective.size) MPI ranks (this is rank \(collective.rank))"))
+        }
         let progress = ProgressMeter(context: context, epochs: config.epochs, rowsPerEpoch: source.rows)
         let checkpointDirectory = context.checkpointDirectory
-        try trainer.run(network: network, training: source, validation: validationSource,
+        try trainer.run(network: network, training: source, validation: validationSource, collective: collective,
                         events: { progress.observe($0) },
-                        checkpoint: { try TrainingCheckpoint.save($0, to: checkpointDirectory) })
+                        checkpoint: { state in
+                            // One writer: the leader. The others hold the identical state.
+                            if collective.isLeader { try TrainingCheckpoint.save(state, to: checkpointDirectory) }
+                        })
         var metrics: [String: Double] = ["parameters": Double(network.parameterCount), "flops_per_sample": Double(network.flopsPerSample)]
         if progress.secondsPerEpoch > 0 {
             // Wall-clock figures of this attempt (not part of any artifact, which stay bit-identical):
