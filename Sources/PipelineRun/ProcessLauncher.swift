@@ -59,6 +59,10 @@ public struct MPIRunLauncher: ProcessLauncher {
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
+        // The ranks write to a log file: no terminal colours in it.
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
         started(job, processes, log)
         do { try process.run() } catch { throw LaunchError("cannot start \(mpirun): \(error)") }
         process.waitUntilExit()
