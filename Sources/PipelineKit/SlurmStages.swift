@@ -43,10 +43,17 @@ struct SlurmStages: Sendable {
     static func request(for stage: String, pipeline: LoadedPipeline, file: String, tool: String, workingDirectory: String,
                         logDirectory: String, partition: String?, force: Bool) -> SlurmJobRequest {
         let resources = pipeline.graph.nodes[stage]?.spec.resources ?? StageResources()
-        let command = [tool, "exec-stage", file, stage, "--jobs", "\(resources.cpus ?? 1)"] + (force ? ["--force"] : [])
+        var command = [tool, "exec-stage", file, stage, "--jobs", "\(resources.cpus ?? 1)"] + (force ? ["--force"] : [])
+        let processes = pipeline.graph.nodes[stage].flatMap { node in pipeline.catalog.kind(node.spec.kind)?.processes(params: node.spec.params) } ?? 1
+        if processes > 1 {
+            // One job of N tasks; OpenMPI's mpirun inside it starts the ranks on the allocated slots (it reads
+            // the Slurm allocation), with the same flags as the local launcher.
+            let inner = command
+            command = ["mpirun"] + MPIRunLauncher(command: { _ in inner }, logPath: { _ in "" }).arguments(job: stage, processes: processes, root: getuid() == 0)
+        }
         return SlurmJobRequest(name: "\(pipeline.spec.name)-\(stage)", command: command, logPath: "\(logDirectory)/\(stage)-%j.log",
                                workingDirectory: workingDirectory, cpus: resources.cpus, memory: resources.memory, time: resources.time,
-                               partition: resources.partition ?? partition, gpus: resources.gpus)
+                               partition: resources.partition ?? partition, gpus: resources.gpus, tasks: processes > 1 ? processes : nil)
     }
 
     /// This executable's absolute path, so compute nodes run the same build as the driver.

@@ -18,10 +18,13 @@ public struct SlurmJobRequest: Sendable, Equatable {
     public var partition: String?
     /// GPUs (`--gres=gpu:N`; 0 asks for none).
     public var gpus: Int?
+    /// Tasks (MPI ranks) of a multi-process job (`--ntasks`, above 1 only); `cpus` is then per task.
+    public var tasks: Int?
 
     /// Creates a request; nil resources leave the cluster's defaults.
     public init(name: String, command: [String], logPath: String, workingDirectory: String, cpus: Int? = nil,
-                memory: String? = nil, time: String? = nil, partition: String? = nil, gpus: Int? = nil) {
+                memory: String? = nil, time: String? = nil, partition: String? = nil, gpus: Int? = nil, tasks: Int? = nil) {
+        self.tasks = tasks
         self.name = name
         self.command = command
         self.logPath = logPath
@@ -39,6 +42,7 @@ public struct SlurmJobRequest: Sendable, Equatable {
     public func sbatchArguments(dependencies: [String]) -> [String] {
         var arguments = ["--parsable", "--job-name=\(name)", "--output=\(logPath)", "--chdir=\(workingDirectory)"]
         if let partition { arguments.append("--partition=\(partition)") }
+        if let tasks, tasks > 1 { arguments.append("--ntasks=\(tasks)") }
         if let cpus { arguments.append("--cpus-per-task=\(cpus)") }
         if let memory { arguments.append("--mem=\(memory)") }
         if let time { arguments.append("--time=\(time)") }

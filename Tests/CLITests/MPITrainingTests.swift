@@ -139,6 +139,33 @@ final class MPITrainingTests: XCTestCase {
         XCTAssertEqual(try modelHash(killed), try modelHash(straight), "resumed and uninterrupted 2-rank training give the same model bytes")
     }
 
+    /// Under the Slurm executor a 2-rank stage is one job of 2 tasks running mpirun, and stores the same model
+    /// bytes as the local 2-rank run. Needs a cluster (scripts/slurm-local.sh start) as well as mpirun; skipped
+    /// without one unless PIPELINE_REQUIRE_SLURM=1.
+    func testSlurmRunsATwoRankStageAsOneJobOfTwoTasksWithTheLocalResult() throws {
+        try requireMPI()
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["squeue", "-h", "-o", "%i"]
+        probe.standardOutput = FileHandle.nullDevice
+        probe.standardError = FileHandle.nullDevice
+        let reachable = (try? probe.run()) != nil && { probe.waitUntilExit(); return probe.terminationStatus == 0 }()
+        guard reachable else {
+            let reason = "no Slurm cluster (squeue failed); start one with scripts/slurm-local.sh start"
+            if ProcessInfo.processInfo.environment["PIPELINE_REQUIRE_SLURM"] == "1" { XCTFail("PIPELINE_REQUIRE_SLURM=1 but " + reason) }
+            throw XCTSkip(reason)
+        }
+        let cluster = try makeWorkspace(ranks: 2), local = try makeWorkspace(ranks: 2)
+        defer { cluster.remove(); local.remove() }
+        let submitted = try run(cluster, ["run", "net.yaml", "--executor", "slurm"])
+        XCTAssertTrue(submitted.stdout.contains("train: submitted as Slurm job"), submitted.stdout)
+        let logs = try FileManager.default.contentsOfDirectory(atPath: cluster.path + "/.pipeline/slurm").filter { $0.hasPrefix("train-") }
+        let log = try String(contentsOfFile: cluster.path + "/.pipeline/slurm/" + XCTUnwrap(logs.first), encoding: .utf8)
+        XCTAssertTrue(log.contains("data-parallel training on 2 MPI ranks"), log)
+        _ = try run(local)
+        XCTAssertEqual(try modelHash(cluster), try modelHash(local))
+    }
+
     /// (d) Bad `distributed` settings are validation errors at their file:line:col, before anything runs.
     func testBadDistributedSettingsAreValidationErrors() throws {
         let scratch = try Scratch()

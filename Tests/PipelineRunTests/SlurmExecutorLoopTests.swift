@@ -75,6 +75,13 @@ final class SlurmExecutorLoopTests: XCTestCase {
         ])
     }
 
+    func testAMultiProcessJobAsksForItsTasks() {
+        let request = SlurmJobRequest(name: "p-train", command: ["mpirun", "-np", "4", "t"], logPath: "/l", workingDirectory: "/w", cpus: 1, tasks: 4)
+        XCTAssertEqual(request.sbatchArguments(dependencies: []), [
+            "--parsable", "--job-name=p-train", "--output=/l", "--chdir=/w", "--ntasks=4", "--cpus-per-task=1", "--wrap=exec 'mpirun' '-np' '4' 't'",
+        ])
+    }
+
     func testNoResourcesAndNoDependenciesGiveOnlyTheBasicOptions() {
         let request = SlurmJobRequest(name: "p-a", command: ["t"], logPath: "/l", workingDirectory: "/w", gpus: 0)
         XCTAssertEqual(request.sbatchArguments(dependencies: []), ["--parsable", "--job-name=p-a", "--output=/l", "--chdir=/w", "--wrap=exec 't'"])
