@@ -117,6 +117,10 @@ public struct TrainStage: StageKind {
     public func processes(params: [String: ParamValue]) -> Int { DistributedTraining.ranks(params) }
 
     public func run(_ context: StageContext) throws -> StageResult {
+        let ranks = DistributedTraining.ranks(context.params)
+        if context.collective.size > 1, context.collective.size != ranks {
+            throw StageError("the stage runs on \(context.collective.size) MPI ranks but distributed.ranks is \(ranks); launch it with mpirun -np \(ranks)")
+        }
         if let family = context.params["model"]?.mapValue?["type"]?.stringValue, let plugIn = ModelFamilyCatalog.builtIn.family(family) {
             return try FamilyTraining.run(plugIn, context)
         }
