@@ -47,6 +47,19 @@ public struct MPIRunLauncher: ProcessLauncher {
         ["-np", "\(processes)", "--oversubscribe"] + (root ? ["--allow-run-as-root"] : []) + command(job)
     }
 
+    /// The ranks' environment: `base` plus no terminal colours (they write to a log), OpenMPI yielding the CPU
+    /// while a rank waits in a collective (`OMPI_MCA_mpi_yield_when_idle=1`; by default it busy-polls, which on
+    /// a busy machine steals the core another rank needs to reach the same collective), and
+    /// `OPENBLAS_NUM_THREADS` = cores ÷ ranks (at least 1), so N ranks do not start N × cores BLAS threads.
+    /// Settings already in `base` win.
+    public static func environment(processes: Int, base: [String: String], cores: Int) -> [String: String] {
+        var environment = base
+        environment["NO_COLOR"] = "1"
+        if environment["OMPI_MCA_mpi_yield_when_idle"] == nil { environment["OMPI_MCA_mpi_yield_when_idle"] = "1" }
+        if environment["OPENBLAS_NUM_THREADS"] == nil { environment["OPENBLAS_NUM_THREADS"] = "\(max(1, cores / max(1, processes)))" }
+        return environment
+    }
+
     public func launch(job: String, processes: Int) throws {
         let log = logPath(job)
         guard FileManager.default.createFile(atPath: log, contents: nil), let handle = FileHandle(forWritingAtPath: log) else {
@@ -59,10 +72,8 @@ public struct MPIRunLauncher: ProcessLauncher {
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
-        // The ranks write to a log file: no terminal colours in it.
-        var environment = ProcessInfo.processInfo.environment
-        environment["NO_COLOR"] = "1"
-        process.environment = environment
+        process.environment = Self.environment(processes: processes, base: ProcessInfo.processInfo.environment,
+                                               cores: ProcessInfo.processInfo.activeProcessorCount)
         started(job, processes, log)
         do { try process.run() } catch { throw LaunchError("cannot start \(mpirun): \(error)") }
         process.waitUntilExit()

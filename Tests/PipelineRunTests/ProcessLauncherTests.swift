@@ -70,6 +70,15 @@ final class ProcessLauncherTests: XCTestCase {
                        ["-np", "2", "--oversubscribe", "--allow-run-as-root", "/opt/pipeline", "exec-stage", "/w/p.yaml", "train"])
     }
 
+    func testRanksShareTheCoresAndYieldWhileWaiting() {
+        let environment = MPIRunLauncher.environment(processes: 2, base: ["PATH": "/bin"], cores: 8)
+        XCTAssertEqual(environment, ["PATH": "/bin", "NO_COLOR": "1", "OMPI_MCA_mpi_yield_when_idle": "1", "OPENBLAS_NUM_THREADS": "4"])
+        XCTAssertEqual(MPIRunLauncher.environment(processes: 4, base: [:], cores: 2)["OPENBLAS_NUM_THREADS"], "1")
+        let chosen = MPIRunLauncher.environment(processes: 2, base: ["OPENBLAS_NUM_THREADS": "3", "OMPI_MCA_mpi_yield_when_idle": "0"], cores: 2)
+        XCTAssertEqual(chosen["OPENBLAS_NUM_THREADS"], "3", "the user's setting wins")
+        XCTAssertEqual(chosen["OMPI_MCA_mpi_yield_when_idle"], "0")
+    }
+
     func testAMissingMPIRunSaysWhatToInstall() throws {
         let directory = NSTemporaryDirectory() + "launcher-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
