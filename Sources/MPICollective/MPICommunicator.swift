@@ -48,6 +48,8 @@ public struct MPICommunicator: Collective {
 
     /// Ends every rank of the job with `code` (used when one rank fails and the others would wait forever).
     public func abort(code: Int32) -> Never {
+        // The rank's last messages first: MPI_Abort kills the job without flushing stdio.
+        fflush(nil)
         MPI_Abort(pl_mpi_comm_world(), code)
         exit(code)
     }

@@ -34,6 +34,19 @@ final class NetworkTrainingTests: XCTestCase {
         ["model": model, "optimizer": .map(["type": .string("adam"), "lr": .double(0.01)]), "epochs": .int(epochs), "batch_size": .int(16)]
     }
 
+    /// A distributed stage run in one process (as a search trial would be) fails rather than caching a
+    /// one-process result under the fingerprint of the N-rank stage; the kind asks its executor for N processes.
+    func testDistributedTrainingRefusesToRunInOneProcess() throws {
+        let train = try harness.input("train", images(count: 30, seed: 1))
+        var p = params(.map(["type": .string("mlp"), "layers": .list([.int(4)])]), epochs: 1)
+        p["distributed"] = .map(["backend": .string("mpi"), "ranks": .int(2)])
+        XCTAssertEqual(TrainStage().processes(params: p), 2)
+        XCTAssertEqual(TrainStage().processes(params: params(.map(["type": .string("mlp")]))), 1)
+        XCTAssertThrowsError(try harness.run(TrainStage(), params: p, inputs: [("train", train)])) { error in
+            XCTAssertTrue("\(error)".contains("distributed.ranks is 2 but the stage runs as 1 process(es)"), "\(error)")
+        }
+    }
+
     func testSequentialConvNetTrainsStoresAndPredictsTheSameAfterReading() throws {
         let train = try harness.input("train", images(count: 240, seed: 1))
         let test = images(count: 60, seed: 2)

@@ -118,8 +118,10 @@ public struct TrainStage: StageKind {
 
     public func run(_ context: StageContext) throws -> StageResult {
         let ranks = DistributedTraining.ranks(context.params)
-        if context.collective.size > 1, context.collective.size != ranks {
-            throw StageError("the stage runs on \(context.collective.size) MPI ranks but distributed.ranks is \(ranks); launch it with mpirun -np \(ranks)")
+        // A result computed on another rank count would be cached under this stage's fingerprint as if it were the N-rank one.
+        if context.collective.size != ranks {
+            throw StageError("distributed.ranks is \(ranks) but the stage runs as \(context.collective.size) process(es): it must be launched with "
+                             + "mpirun -np \(ranks) (pipeline run does this; search trials of a distributed stage cannot launch MPI yet)")
         }
         if let family = context.params["model"]?.mapValue?["type"]?.stringValue, let plugIn = ModelFamilyCatalog.builtIn.family(family) {
             return try FamilyTraining.run(plugIn, context)
