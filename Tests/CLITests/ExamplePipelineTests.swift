@@ -71,6 +71,7 @@ final class ExamplePipelineTests: XCTestCase {
             for figure in figures {
                 XCTAssertTrue(html.contains("<figure class=\"\(figure)\""), "\(name): the report lacks a \(figure) figure")
             }
+            if yaml.contains("    tune:\n") { XCTAssertTrue(html.contains("<table class=\"nested-cv\">"), "\(name): the report lacks the nested-CV table") }
             let again = try CLI.run(["run", name], in: scratch.path)
             XCTAssertTrue(again.stdout.contains("up to date") && !again.stdout.contains("started"), "\(name): a re-run is a no-op\n\(again.stdout)")
         }
