@@ -80,6 +80,25 @@ final class NestedCrossValidationTests: XCTestCase {
         XCTAssertEqual(nested.metrics["tune.optimism"]!, inner - nested.metrics["r2_mean"]!, accuracy: 1e-12)
     }
 
+    /// Labels in blocks of four along one axis (x = i, class ⌊i/4⌋ mod 2): one neighbour is almost always
+    /// right, 15 neighbours span four blocks and vote near chance — so every stratified inner search must pick
+    /// k = 1, and the outer accuracies are plain stratified CV of 1-NN on the same folds.
+    func testClassificationSearchPicksOneNeighbourOnBlockLabels() throws {
+        let rows = 48
+        let data = Dataset.rows((0..<rows).map { [Float($0)] }, labels: (0..<rows).map { Int32(($0 / 4) % 2) })
+        let input = try harness.input("data", data)
+        let nested = try harness.run(CrossValidateStage(), params: [
+            "folds": .int(4), "model": .map(["type": .string("knn")]),
+            "tune": .map(["space": .map(["model.n_neighbors": .map(["type": .string("choice"), "values": .list([.int(15), .int(1)])])]),
+                          "strategy": .map(["type": .string("grid")]), "folds": .int(3)]),
+        ], inputs: [("data", input)], seed: 8, stage: "cv")
+        for fold in 0..<4 { XCTAssertEqual(nested.metrics["tune.fold\(fold).model.n_neighbors"], 1, "fold \(fold)") }
+        let plain = try harness.run(CrossValidateStage(), params: ["folds": .int(4), "model": .map(["type": .string("knn"), "n_neighbors": .int(1)])],
+                                    inputs: [("data", input)], seed: 8, stage: "cv")
+        XCTAssertEqual(try foldTable(nested.outputs["metrics"]!, metric: "accuracy"), try foldTable(plain.outputs["metrics"]!, metric: "accuracy"))
+        XCTAssertGreaterThan(nested.metrics["accuracy_mean"]!, 0.7)
+    }
+
     /// Every fitted chain (inner and outer refits) sees only outer-training rows: the id column of the rows it
     /// was fitted on excludes the outer test fold, and the standard scaler's fitted mean of the id column is
     /// the mean of exactly those rows.
