@@ -8,9 +8,11 @@ import Stages
 /// (`pipeline exec-stage FILE STAGE`). Writes the stage's run record; never takes the workspace lock (the
 /// driver holds it) and never writes the lockfile (the driver writes it from the run records).
 public enum SingleStageRun {
-    /// Runs `stage` of `pipeline` (restoring it when cached unless `force`), reporting to `events`. Under MPI,
+    /// Runs `stage` of `pipeline` (restoring it when cached unless `force`), reporting to `events`. Trials the
+    /// stage runs go to Slurm job arrays when `slurmTrials` is given, else run here `jobs` at a time. Under MPI,
     /// `collective` holds the ranks running the stage together; only its leader stores the result.
-    public static func run(_ pipeline: LoadedPipeline, stage: String, force: Bool, jobs: Int, collective: any Collective = SingleProcess(),
+    public static func run(_ pipeline: LoadedPipeline, stage: String, force: Bool, jobs: Int, slurmTrials: SlurmTrialSettings? = nil,
+                           collective: any Collective = SingleProcess(),
                            events: RunEventSink) throws -> StageOutcome {
         let graph = pipeline.graph
         guard let node = graph.nodes[stage] else {
@@ -20,6 +22,8 @@ public enum SingleStageRun {
         let upstream = graph.withUpstream([stage])
         var records: [String: StageRecord] = [:]
         let lookup = StageExecution(pipeline: pipeline, force: false)
+        let trials: any TrialRunner = slurmTrials.map { SlurmTrialSession(pipeline: pipeline, stage: stage, settings: $0, events: events) }
+            ?? TrialSession(pipeline: pipeline, parallel: jobs)
         do {
             for name in graph.order where upstream.contains(name) && name != stage {
                 guard let record = try lookup.cached(graph.nodes[name]!, upstream: { records[$0] }, restore: false) else {
@@ -28,7 +32,7 @@ public enum SingleStageRun {
                 records[name] = record
             }
             let result = try StageExecution(pipeline: pipeline, force: force).execute(
-                node, upstream: { records[$0] }, trials: TrialSession(pipeline: pipeline, parallel: jobs), collective: collective,
+                node, upstream: { records[$0] }, trials: trials, collective: collective,
                 started: { events.emit(.started(stage: stage, kind: node.spec.kind)) },
                 report: { event in
                     switch event {

@@ -6,7 +6,8 @@ import PipelineStore
 import Stages
 
 /// The bridge between a pipeline and the Slurm executor: each stage becomes a batch job that runs this tool's
-/// `exec-stage` on that one stage, with the stage's `resources:` as sbatch options.
+/// `exec-stage` on that one stage, with the stage's `resources:` as sbatch options. A stage that runs trials
+/// (a search) submits them from its job as job arrays (`SlurmTrialSession`).
 struct SlurmStages: Sendable {
     /// The pipeline being run.
     let pipeline: LoadedPipeline
@@ -35,15 +36,17 @@ struct SlurmStages: Sendable {
             }
         }, request: { stage in
             Self.request(for: stage, pipeline: pipeline, file: file, tool: tool, workingDirectory: directory,
-                         logDirectory: logDirectory, partition: setting.partition, force: force)
+                         logDirectory: logDirectory, partition: setting.partition, pollSeconds: setting.pollSeconds,
+                         trialConcurrency: setting.trialConcurrency, force: force)
         })
     }
 
     /// The batch job of one stage: its command and its resources (the stage's partition wins over the executor's).
     static func request(for stage: String, pipeline: LoadedPipeline, file: String, tool: String, workingDirectory: String,
-                        logDirectory: String, partition: String?, force: Bool) -> SlurmJobRequest {
+                        logDirectory: String, partition: String?, pollSeconds: Double, trialConcurrency: Int?, force: Bool) -> SlurmJobRequest {
         let resources = pipeline.graph.nodes[stage]?.spec.resources ?? StageResources()
-        var command = [tool, "exec-stage", file, stage, "--jobs", "\(resources.cpus ?? 1)"] + (force ? ["--force"] : [])
+        let trials = SlurmTrialSettings(partition: partition, pollSeconds: pollSeconds, concurrency: trialConcurrency)
+        var command = [tool, "exec-stage", file, stage, "--jobs", "\(resources.cpus ?? 1)"] + (force ? ["--force"] : []) + trials.arguments
         let processes = pipeline.graph.nodes[stage].flatMap { node in pipeline.catalog.kind(node.spec.kind)?.processes(params: node.spec.params) } ?? 1
         if processes > 1 {
             // One job of N tasks; OpenMPI's mpirun inside it starts the ranks on the allocated slots (it reads

@@ -28,12 +28,39 @@ final class TrialSession: TrialRunner, @unchecked Sendable {
     }
 
     func run(target: String, overrides: [TrialOverride]) throws -> TrialOutcome {
-        let nodes = try variants(target: target, overrides: overrides)
+        try run(nodes: try variants(target: target, overrides: overrides))
+    }
+
+    /// Runs the stages every trial of `batch` leaves unchanged (no override in their upstream), once, before
+    /// the trials start elsewhere: trials in other processes then find them cached instead of each computing
+    /// them.
+    func runShared(target: String, batch: [[TrialOverride]]) throws {
+        let graph = pipeline.graph
+        let changed = Set(batch.joined().map(\.stage))
+        let shared = graph.order.filter { graph.withUpstream([target]).contains($0) && graph.withUpstream([$0]).isDisjoint(with: changed) }
+        guard !shared.isEmpty else { return }
+        _ = try run(nodes: shared.map { graph.nodes[$0]! })
+    }
+
+    /// The outcome of a trial another process ran: every stage of it read from the run cache, nothing
+    /// computed. Throws naming the first stage missing from the cache.
+    func collect(target: String, overrides: [TrialOverride]) throws -> TrialOutcome {
         let execution = StageExecution(pipeline: pipeline, force: false)
-        let cache = pipeline.workspace.cache
+        var records: [String: StageRecord] = [:]
+        let nodes = try variants(target: target, overrides: overrides)
+        for node in nodes {
+            guard let record = try execution.cached(node, upstream: { records[$0] }, restore: false) else {
+                throw StageError("stage '\(node.name)' of the trial is not in the cache \(pipeline.workspace.cache.root)")
+            }
+            records[node.name] = record
+        }
+        return outcome(records, order: nodes.map(\.name), computed: [])
+    }
+
+    private func run(nodes: [StageNode]) throws -> TrialOutcome {
+        let execution = StageExecution(pipeline: pipeline, force: false)
         var records: [String: StageRecord] = [:]
         var computed: [String] = []
-        var seconds = 0.0
         for node in nodes {
             let fingerprint = try execution.prepare(node, upstream: { records[$0] }).0.fingerprint
             claim(fingerprint)
@@ -46,11 +73,16 @@ final class TrialSession: TrialRunner, @unchecked Sendable {
             }
             if case .computed = result { computed.append(node.name) }
             records[node.name] = result.record
-            seconds += result.record.seconds
         }
+        return outcome(records, order: nodes.map(\.name), computed: computed)
+    }
+
+    /// The outcome of `records`, whose seconds are summed in run `order` (so the sum is reproducible).
+    private func outcome(_ records: [String: StageRecord], order: [String], computed: [String]) -> TrialOutcome {
+        let cache = pipeline.workspace.cache
         return TrialOutcome(metrics: records.mapValues(\.metrics),
                             outputs: records.mapValues { $0.outputs.mapValues { cache.objectPath($0.hash) } },
-                            computed: computed, seconds: seconds)
+                            computed: computed, seconds: order.reduce(0) { $0 + records[$1]!.seconds })
     }
 
     /// The trial's nodes in run order: `target`'s upstream closure with the overrides applied and checked.

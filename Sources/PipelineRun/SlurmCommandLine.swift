@@ -48,6 +48,22 @@ public struct SlurmCommandLine: SlurmClient {
         return states
     }
 
+    public func arrayStates(of id: String) throws -> [Int: SlurmJobState] {
+        // -r lists every task on its own line, pending ones too (otherwise they fold into `ID_[3-9%2]`); %F is
+        // the array's job id, %K the task index.
+        let queue = try Self.run("squeue", ["-h", "-r", "--me", "--states=all", "-o", "%F|%K|%T|%r"])
+        guard queue.status == 0 else {
+            throw SlurmError("squeue failed (exit \(queue.status)): \(queue.errors.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        var states: [Int: SlurmJobState] = [:]
+        for line in queue.output.split(separator: "\n") {
+            let fields = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count >= 3, fields[0] == id, let task = Int(fields[1]) else { continue }
+            states[task] = SlurmJobState(fields[2], reason: fields.count > 3 && fields[3] != "None" ? fields[3] : nil)
+        }
+        return states
+    }
+
     public func cancel(_ ids: [String]) {
         guard !ids.isEmpty else { return }
         _ = try? Self.run("scancel", ids)

@@ -18,12 +18,16 @@ public struct SlurmJobRequest: Sendable, Equatable {
     public var partition: String?
     /// GPUs (`--gres=gpu:N`; 0 asks for none).
     public var gpus: Int?
+    /// Makes the request a job array (`--array`, e.g. `0-35%4`): one task per index, each reading its index
+    /// from `SLURM_ARRAY_TASK_ID`; nil submits a single job.
+    public var array: String?
     /// Tasks (MPI ranks) of a multi-process job (`--ntasks`, above 1 only); `cpus` is then per task.
     public var tasks: Int?
 
     /// Creates a request; nil resources leave the cluster's defaults.
     public init(name: String, command: [String], logPath: String, workingDirectory: String, cpus: Int? = nil,
-                memory: String? = nil, time: String? = nil, partition: String? = nil, gpus: Int? = nil, tasks: Int? = nil) {
+                memory: String? = nil, time: String? = nil, partition: String? = nil, gpus: Int? = nil, array: String? = nil,
+                tasks: Int? = nil) {
         self.tasks = tasks
         self.name = name
         self.command = command
@@ -34,6 +38,7 @@ public struct SlurmJobRequest: Sendable, Equatable {
         self.time = time
         self.partition = partition
         self.gpus = gpus
+        self.array = array
     }
 
     /// The `sbatch` arguments (without the program name) that submit this job after `dependencies` (job ids)
@@ -47,6 +52,7 @@ public struct SlurmJobRequest: Sendable, Equatable {
         if let memory { arguments.append("--mem=\(memory)") }
         if let time { arguments.append("--time=\(time)") }
         if let gpus, gpus > 0 { arguments.append("--gres=gpu:\(gpus)") }
+        if let array { arguments.append("--array=\(array)") }
         if !dependencies.isEmpty {
             arguments += ["--dependency=afterok:" + dependencies.joined(separator: ":"), "--kill-on-invalid-dep=yes"]
         }
@@ -92,6 +98,15 @@ public protocol SlurmClient: Sendable {
     func states(of ids: [String]) throws -> [String: SlurmJobState]
     /// Cancels these jobs (`scancel`), ignoring ones already ended.
     func cancel(_ ids: [String])
+    /// The states of the tasks of job array `id`, by task index; tasks the queue no longer knows are absent.
+    func arrayStates(of id: String) throws -> [Int: SlurmJobState]
+}
+
+extension SlurmClient {
+    /// A client without job arrays.
+    public func arrayStates(of id: String) throws -> [Int: SlurmJobState] {
+        throw SlurmError("this Slurm client does not run job arrays")
+    }
 }
 
 /// A failed Slurm command.

@@ -16,6 +16,10 @@ struct ExecStageCommand: ParsableCommand {
     @Argument(help: "The stage to run.") var stage: String
     @Option(name: .shortAndLong, help: "Parallel trials inside the stage.") var jobs: Int = 1
     @Flag(help: "Recompute even when cached.") var force = false
+    @Flag(help: "Run the stage's trials (a search's) as Slurm job arrays.") var trialsOnSlurm = false
+    @Option(help: "With --trials-on-slurm: seconds between polls of the queue.") var pollSeconds: Double = 2
+    @Option(help: "With --trials-on-slurm: partition for trials whose stages name none.") var partition: String?
+    @Option(help: "With --trials-on-slurm: at most this many trials of an array at once.") var trialConcurrency: Int?
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
@@ -29,7 +33,10 @@ struct ExecStageCommand: ParsableCommand {
         let collective: any Collective = mpi ?? SingleProcess()
         let events: RunEventSink = collective.isLeader ? ProgressPrinter(style: .human) : SilentEvents()
         do {
-            _ = try SingleStageRun.run(pipeline, stage: stage, force: force, jobs: jobs, collective: collective, events: events)
+            let slurmTrials = trialsOnSlurm
+                ? SlurmTrialSettings(partition: partition, pollSeconds: pollSeconds, concurrency: trialConcurrency) : nil
+            _ = try SingleStageRun.run(pipeline, stage: stage, force: force, jobs: jobs, slurmTrials: slurmTrials, collective: collective,
+                                       events: events)
             mpi?.finalize()
         } catch let error as UnknownStageError {
             if let mpi, mpi.size > 1 { FileHandle.standardError.write(Data("\(error)\n".utf8)); mpi.abort(code: ErrorReport.invalidInput) }

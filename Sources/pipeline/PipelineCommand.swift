@@ -12,7 +12,7 @@ struct PipelineCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [ValidateCommand.self, DagCommand.self, RunCommand.self, StatusCommand.self, ShowCommand.self,
                       KindsCommand.self, SchemaCommand.self, CurveCommand.self, DiffCommand.self, MetricsCommand.self, ReportCommand.self,
-                      BenchCommand.self, ExecStageCommand.self])
+                      BenchCommand.self, ExecStageCommand.self, ExecTrialCommand.self])
 }
 
 /// Prints `error` through the one renderer and exits with its code.

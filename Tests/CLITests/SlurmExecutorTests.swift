@@ -82,6 +82,52 @@ final class SlurmExecutorTests: XCTestCase {
         XCTAssertTrue(again.stdout.contains("4 up to date"), again.stdout)
     }
 
+    /// The three-class workspace plus a random search of 4 trials in one batch over the number of epochs.
+    private func makeSearchWorkspace(executor: String) throws -> Scratch {
+        let scratch = try makeWorkspace()
+        let yaml = try String(contentsOfFile: scratch.path + "/net.yaml", encoding: .utf8)
+        try scratch.write("net.yaml", yaml.replacingOccurrences(of: "executor: {type: slurm, poll_seconds: 0.2}", with: executor) + """
+
+          tune:
+            kind: search
+            inputs: [evaluate.metrics]
+            objective: {metric: accuracy}
+            space:
+              train.epochs: {type: int, low: 1, high: 8}
+            strategy: random
+            trials: 4
+            batch: 4
+        """)
+        return scratch
+    }
+
+    func testASearchOnSlurmRunsItsTrialsAsOneJobArrayAndGivesTheLocalTrialsTable() throws {
+        try requireCluster()
+        let cluster = try makeSearchWorkspace(executor: "executor: {type: slurm, poll_seconds: 0.2, trial_concurrency: 2}")
+        let local = try makeSearchWorkspace(executor: "")
+        defer { cluster.remove(); local.remove() }
+
+        let first = try CLI.run(["run", "net.yaml"], in: cluster.path)
+        let logs = (try? FileManager.default.contentsOfDirectory(atPath: cluster.path + "/.pipeline/slurm")) ?? []
+        let logText = logs.filter { $0.hasSuffix(".log") }.compactMap { try? String(contentsOfFile: cluster.path + "/.pipeline/slurm/" + $0, encoding: .utf8) }
+        XCTAssertEqual(first.status, 0, first.stdout + first.stderr + logText.joined(separator: "\n"))
+        let straight = try CLI.run(["run", "net.yaml"], in: local.path)
+        XCTAssertEqual(straight.status, 0, straight.stdout + straight.stderr)
+        XCTAssertEqual(try hashes(cluster), try hashes(local), "the trials table, best model and every stage are byte-identical")
+
+        // The search job submitted one array of 4 tasks; each task left its log.
+        let trialLogs = try FileManager.default.contentsOfDirectory(atPath: cluster.path + "/.pipeline/slurm/trials").filter { $0.hasPrefix("trial-") }
+        XCTAssertEqual(trialLogs.count, 4, "\(trialLogs)")
+        XCTAssertEqual(Set(trialLogs.map { $0.split(separator: "_")[0] }).count, 1, "one array id: \(trialLogs)")
+        let searchLog = try FileManager.default.contentsOfDirectory(atPath: cluster.path + "/.pipeline/slurm").first { $0.hasPrefix("tune-") }
+        let text = try String(contentsOfFile: cluster.path + "/.pipeline/slurm/" + XCTUnwrap(searchLog), encoding: .utf8)
+        XCTAssertTrue(text.contains("4 trial(s) submitted as Slurm job array"), text)
+
+        let again = try CLI.run(["run", "net.yaml"], in: cluster.path)
+        XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
+        XCTAssertFalse(again.stdout.contains("submitted"), "a finished search submits nothing:\n" + again.stdout)
+    }
+
     func testAFailingStageExitsOneWithTheTailOfItsJobLog() throws {
         try requireCluster()
         let scratch = try makeWorkspace()

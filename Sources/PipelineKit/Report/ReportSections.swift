@@ -278,6 +278,17 @@ struct ReportSections {
         html += Self.table(header, rows, cls: "cv-summary")
         html += Self.figure("cv-folds", id: "cv-folds-\(stage)", caption: "\(stage): \(primary) per fold",
                             SVGCharts.lineChart(series, xLabel: "fold (repeats in sequence)", yLabel: primary))
+        if root.contains("tuning") {
+            // Nested CV: what each outer fold's inner search chose, and its inner score next to the outer one.
+            let tuning = try root.group("tuning"), chosen = try tuning.group("chosen")
+            guard case .strings(let names)? = try tuning.attribute("parameters") else { return html }
+            let metric = try tuning.attribute("metric")?.stringValue ?? primary
+            let inner = try tuning.dataset("inner_best").read(as: Double.self), outer = try tuning.dataset("outer").read(as: Double.self)
+            let values = try names.map { try chosen.dataset($0).readStrings() }
+            html += Self.table(["outer fold", "inner best \(metric)", "outer \(metric)"] + names, outer.indices.map { i in
+                ["\(i + 1)", SVGCharts.format(inner[i]), SVGCharts.format(outer[i])] + values.map { $0[i] }
+            }, cls: "nested-cv")
+        }
         if root.contains("comparison") {
             let group = try root.group("comparison")
             let a = try group.dataset("pair_a").readStrings(), b = try group.dataset("pair_b").readStrings()

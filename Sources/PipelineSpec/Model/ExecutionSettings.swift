@@ -16,12 +16,16 @@ public struct ExecutorSpec: Sendable, Equatable {
     public var partition: String?
     /// Seconds between two polls of the Slurm queue.
     public var pollSeconds: Double
+    /// At most this many trials of one search batch run at once on Slurm (the `K` of `--array=0-N%K`); nil
+    /// lets the whole batch run at once.
+    public var trialConcurrency: Int?
 
     /// Creates a setting.
-    public init(kind: Kind = .local, partition: String? = nil, pollSeconds: Double = 2) {
+    public init(kind: Kind = .local, partition: String? = nil, pollSeconds: Double = 2, trialConcurrency: Int? = nil) {
         self.kind = kind
         self.partition = partition
         self.pollSeconds = pollSeconds
+        self.trialConcurrency = trialConcurrency
     }
 
     /// The declaration `executor:` is checked against (validation, defaults and the JSON Schema).
@@ -30,13 +34,15 @@ public struct ExecutorSpec: Sendable, Equatable {
                   help: "Where stages run: 'local' (threads of this process) or 'slurm' (one sbatch job per stale stage)."),
         ParamDecl("partition", .string, help: "slurm: partition for stages whose resources name none."),
         ParamDecl("poll_seconds", .number(min: 0.05, max: 3600), default: .double(2), help: "slurm: seconds between polls of the queue."),
+        ParamDecl("trial_concurrency", .int(min: 1),
+                  help: "slurm: a search's trials run as one job array per batch; at most this many of its tasks at once (--array=0-N%K). Default: the whole batch."),
     ]
 
     /// The setting a checked `executor:` mapping describes.
     static func from(_ value: [String: ParamValue]) -> ExecutorSpec {
         ExecutorSpec(kind: value["type"]?.stringValue.flatMap(Kind.init(rawValue:)) ?? .local,
                      partition: value["partition"]?.stringValue,
-                     pollSeconds: value["poll_seconds"]?.doubleValue ?? 2)
+                     pollSeconds: value["poll_seconds"]?.doubleValue ?? 2, trialConcurrency: value["trial_concurrency"]?.intValue)
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import PipelineSpec
 
 /// One parameter of one stage set to a value for a trial: `stage`'s parameter at key path `path`
@@ -53,6 +54,39 @@ public protocol TrialRunner: Sendable {
     func run(target: String, overrides: [TrialOverride]) throws -> TrialOutcome
     /// Checks overrides without running anything (key paths exist, values fit the declarations).
     func check(target: String, overrides: [TrialOverride]) throws
+    /// Runs one trial of `target` per element of `batch`; the outcomes come back in the order of `batch`,
+    /// whatever the timing. The default runs them `parallelism` at a time in this process; a session on a
+    /// cluster submits the batch as one job array.
+    func run(target: String, batch: [[TrialOverride]]) -> [Result<TrialOutcome, Error>]
+}
+
+extension TrialRunner {
+    public func run(target: String, batch: [[TrialOverride]]) -> [Result<TrialOutcome, Error>] {
+        let slots = ResultSlots(count: batch.count)
+        let width = max(1, parallelism)
+        for start in stride(from: 0, to: batch.count, by: width) {
+            let end = min(batch.count, start + width)
+            DispatchQueue.concurrentPerform(iterations: end - start) { offset in
+                slots.set(start + offset, Result { try run(target: target, overrides: batch[start + offset]) })
+            }
+        }
+        return slots.values.map { $0! }
+    }
+}
+
+/// Per-trial result slots written from worker threads (each slot by one thread only).
+private final class ResultSlots: @unchecked Sendable {
+    // Guards `values`; the reason for @unchecked Sendable.
+    private let lock = NSLock()
+    private(set) var values: [Result<TrialOutcome, Error>?]
+
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: Result<TrialOutcome, Error>) {
+        lock.lock()
+        values[index] = value
+        lock.unlock()
+    }
 }
 
 /// Overrides a kind will try, checked when the pipeline is loaded so a search over a parameter that does not

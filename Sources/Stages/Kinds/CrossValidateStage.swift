@@ -7,9 +7,14 @@ import PipelineStore
 /// labelled dataset. Per fold the `steps` chain (the `preprocess` kind's steps) is fitted on the fold's training
 /// rows only and applied to its test rows — no leakage — then each model is fitted and scored. Outputs metrics
 /// per fold with mean and standard deviation (ddof 1) and, for several models, Nadeau & Bengio's corrected
-/// resampled t-test between every pair on the fold scores (accuracy; R² for regression).
+/// resampled t-test between every pair on the fold scores (accuracy; R² for regression). With `tune:` it is
+/// nested cross-validation: each outer fold's training rows alone choose the parameters by an inner search
+/// (`NestedTuning`), and the outer folds score the chosen configurations.
 public struct CrossValidateStage: StageKind {
     public init() {}
+
+    /// Sees every transform chain the stage fits (tests use it to check that no test row reaches a fit).
+    var observeFit: FitObserver? = nil
 
     public var signature: StageSignature {
         let train = Dictionary(TrainStage().signature.params.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
@@ -23,6 +28,8 @@ public struct CrossValidateStage: StageKind {
                           help: "Transform steps fitted on each fold's training rows only, as the preprocess kind's steps."),
                 ParamDecl("model", TrainingParameters.model, help: "The model to validate (the train kind's model:)."),
                 ParamDecl("models", .dictionary(of: TrainingParameters.model), help: "Several models by name, compared pairwise."),
+                ParamDecl("tune", NestedTuning.declaration,
+                          help: "Nested cross-validation: per outer fold, search these model/step parameters by inner k-fold CV on the outer training rows."),
             ] + FoldFitting.trainingKeys.compactMap { train[$0] },
             inputs: [InputRule(.dataset)],
             outputs: { _ in [OutputDecl("metrics", .metrics), OutputDecl("summary", .metrics)] },
@@ -41,6 +48,7 @@ public struct CrossValidateStage: StageKind {
             guard let mapping = step.mapValue, let name = mapping["type"]?.stringValue, let kind = TransformCatalog.builtIn.step(name) else { continue }
             problems += kind.check(mapping).map { KindProblem(.param("steps"), "steps[\(index)] (\(name)): \($0)") }
         }
+        if let tune = context.params["tune"]?.mapValue { problems += NestedTuning.check(tune, params: context.params) }
         return problems
     }
 
@@ -57,6 +65,8 @@ public struct CrossValidateStage: StageKind {
         let specs = (context.param("steps").listValue ?? []).compactMap(\.mapValue)
         let fitting = FoldFitting(context: context)
         let stratify = context.bool("stratified") && task == .classification
+        let tuning = try context.params["tune"]?.mapValue.map { try NestedTuning($0, task: task) }
+        var choices: [NestedFoldChoice] = [], outer: [Double] = []
 
         var scores = [String: [[String: Double]]]()   // model → one metric map per (repeat, fold)
         var testRows = 0
@@ -67,13 +77,25 @@ public struct CrossValidateStage: StageKind {
                 let inTest = Set(testIndices)
                 let trainRaw = data.subset((0..<data.rows).filter { !inTest.contains($0) }), testRaw = data.subset(testIndices)
                 let stream = "\(context.stage)/repeat\(r)/fold\(f)"
-                let (chain, train) = try FittedChain.fit(specs, on: trainRaw, context: FitContext(seed: context.seed, streamPrefix: stream))
+                var foldSteps = specs, foldModels = models
+                if let tuning {
+                    // The search sees the outer training rows only; its best configuration is refitted below
+                    // on all of them, exactly as a plain fold with that configuration would be.
+                    let choice = try tuning.search(train: trainRaw, base: .init(model: models[0].1, steps: specs), classes: classes, stratified: stratify,
+                                                   seed: context.seed, stream: "\(stream)/tune", fitting: fitting, observe: observeFit)
+                    choices.append(choice)
+                    foldSteps = choice.configuration.steps
+                    foldModels = [(models[0].0, choice.configuration.model)]
+                }
+                let (chain, train) = try FittedChain.fit(foldSteps, on: trainRaw, context: FitContext(seed: context.seed, streamPrefix: stream))
+                observeFit?(stream, trainRaw, chain)
                 let test = try chain.transform(testRaw)
                 testRows += test.rows
-                for (name, model) in models {
+                for (name, model) in foldModels {
                     let predictions = try fitting.fitPredict(model: model, name: name, train: train, test: test, classes: classes, stream: "\(stream)/\(name)")
                     scores[name, default: []].append(try Self.score(predictions, test: test, classes: classes))
                 }
+                if let tuning { outer.append(scores[models[0].0]!.last![tuning.metric] ?? .nan) }
                 context.report(.progress(step: r * k + f + 1, total: repeats * k, message: "fold \(f + 1)/\(k) repeat \(r + 1)/\(repeats)"))
             }
         }
@@ -82,14 +104,24 @@ public struct CrossValidateStage: StageKind {
         let path = context.outputPath("metrics")
         let file = try HDF5File.create(path)
         try file.root.setAttribute("artifact", .string("metrics"))
-        try file.root.setAttribute("protocol", .string("\(repeats)× \(k)-fold" + (stratify ? " stratified" : "") + " cross-validation"))
+        let nested = tuning.map { NestedSummary(tuning: $0, choices: choices, outer: outer) }
+        var protocolName = "\(repeats)× \(k)-fold" + (stratify ? " stratified" : "") + " cross-validation"
+        if let tuning { protocolName = "nested " + protocolName + ", \(tuning.strategyName) search of \(tuning.trials) trials by inner \(tuning.innerFolds)-fold CV on \(tuning.metric)" }
+        try file.root.setAttribute("protocol", .string(protocolName))
         try file.root.setAttribute("rows", .int(Int64(data.rows)))
         try summary.write(to: file.root)
+        try nested?.write(to: file.root)
         try context.provenance.stamp(file.root)
         try file.close()
         let summaryPath = context.outputPath("summary", extension: "json")
-        try Data((summary.json.canonicalJSON + "\n").utf8).write(to: URL(fileURLWithPath: summaryPath))
-        return StageResult(outputs: ["metrics": path, "summary": summaryPath], metrics: summary.lockMetrics)
+        var json = summary.json
+        if let nested, case .map(var fields) = json {
+            fields["tuning"] = nested.json
+            json = .map(fields)
+        }
+        try Data((json.canonicalJSON + "\n").utf8).write(to: URL(fileURLWithPath: summaryPath))
+        return StageResult(outputs: ["metrics": path, "summary": summaryPath],
+                           metrics: summary.lockMetrics.merging(nested?.lockMetrics ?? [:]) { a, _ in a })
     }
 
     /// The fold's scores: accuracy, balanced accuracy, macro-F1 and log-loss, or MSE, RMSE, MAE and R².

@@ -8,7 +8,7 @@ enum DistributedTraining {
 
     /// `{backend: mpi, ranks: N}`.
     static let declaration = ParamType.object([
-        ParamDecl("backend", .choice(["mpi"]), default: .string("mpi"), help: "How ranks exchange gradients: 'mpi' (OpenMPI's mpirun, or srun under Slurm)."),
+        ParamDecl("backend", .choice(["mpi"]), default: .string("mpi"), help: "How ranks exchange gradients: 'mpi' (OpenMPI; mpirun locally and inside a Slurm job)."),
         ParamDecl("ranks", .int(min: 1, max: maxRanks), required: true,
                   help: "Processes; each takes a contiguous share of every global batch and gradients are summed over them every step."),
     ])

@@ -1,5 +1,3 @@
-import Dispatch
-import Foundation
 import Learn
 import PipelineSpec
 
@@ -41,22 +39,16 @@ struct TrialBatch: Sendable {
     /// fails while running fails only its trial.
     func run(_ jobs: [TrialJob]) throws -> [TrialResult] {
         for job in jobs { try runner.check(target: target, overrides: overrides(job)) }
-        let slots = ResultSlots(count: jobs.count)
-        let width = max(1, runner.parallelism)
-        for start in stride(from: 0, to: jobs.count, by: width) {
-            let chunk = Array(jobs[start..<min(jobs.count, start + width)])
-            DispatchQueue.concurrentPerform(iterations: chunk.count) { offset in
-                slots.set(start + offset, Result { try runOne(chunk[offset]) })
-            }
-        }
-        return try slots.values.map { try $0!.get() }
+        let outcomes = runner.run(target: target, batch: jobs.map(overrides))
+        return try zip(jobs, outcomes).map { try result(of: $0, $1) }
     }
 
-    private func runOne(_ job: TrialJob) throws -> TrialResult {
+    private func result(of job: TrialJob, _ ended: Result<TrialOutcome, Error>) throws -> TrialResult {
         let outcome: TrialOutcome
-        do {
-            outcome = try runner.run(target: target, overrides: overrides(job))
-        } catch {
+        switch ended {
+        case .success(let value):
+            outcome = value
+        case .failure(let error):
             let row = TrialRow(index: job.index, assignment: job.assignment, budget: job.budget, value: nil, status: "failed",
                                message: "\(error)", seconds: 0)
             return TrialResult(row: row, outputs: [:], loss: nil)
@@ -69,19 +61,5 @@ struct TrialBatch: Sendable {
         let row = TrialRow(index: job.index, assignment: job.assignment, budget: job.budget, value: value,
                            status: value.isFinite ? "complete" : "failed", message: value.isFinite ? "" : "metric is not finite", seconds: outcome.seconds)
         return TrialResult(row: row, outputs: outcome.outputs, loss: value.isFinite ? (maximize ? -value : value) : nil)
-    }
-}
-
-/// Per-job result slots written from worker threads (each slot by one thread only).
-private final class ResultSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var values: [Result<TrialResult, Error>?]
-
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: Result<TrialResult, Error>) {
-        lock.lock()
-        values[index] = value
-        lock.unlock()
     }
 }

@@ -9,14 +9,15 @@ struct TrialSpace: Sendable {
     /// Candidate values of each `choice` dimension.
     let choices: [String: [ParamValue]]
 
-    /// Builds the space from the validated `space:` mapping. Errors name the dimension and what is wrong.
-    init(_ declared: [String: ParamValue]) throws {
+    /// Builds the space from the validated `space:` mapping. Errors name the dimension (under `prefix`) and
+    /// what is wrong.
+    init(_ declared: [String: ParamValue], prefix: String = "space") throws {
         var choices: [String: [ParamValue]] = [:]
         var parameters: [String: SearchParameter] = [:]
         for name in declared.keys.sorted() {
             let fields = declared[name]!.mapValue ?? [:]
             guard name.split(separator: ".").count >= 2 else {
-                throw StageError("space.\(name): expected STAGE.PARAMETER[.KEY…], e.g. train.optimizer.lr")
+                throw StageError("\(prefix).\(name): expected STAGE.PARAMETER[.KEY…], e.g. train.optimizer.lr")
             }
             let dimension: SearchDimension
             switch fields["type"]?.stringValue {
@@ -35,16 +36,16 @@ struct TrialSpace: Sendable {
         for name in declared.keys.sorted() {
             guard let when = declared[name]!.mapValue?["when"]?.mapValue else { continue }
             guard when.count == 1, let (parent, allowed) = when.first else {
-                throw StageError("space.\(name).when: expected exactly one parent parameter, found \(when.count)")
+                throw StageError("\(prefix).\(name).when: expected exactly one parent parameter, found \(when.count)")
             }
             guard let candidates = choices[parent] else {
-                throw StageError("space.\(name).when: '\(parent)' is not a choice dimension of the space"
+                throw StageError("\(prefix).\(name).when: '\(parent)' is not a choice dimension of the space"
                                  + (declared[parent] == nil ? " (it is not in the space)" : ""))
             }
             var indices = Set<Int>()
             for value in allowed.listValue ?? [] {
                 guard let index = candidates.firstIndex(where: { $0.sameValue(as: value) }) else {
-                    throw StageError("space.\(name).when: \(value) is not one of \(parent)'s values \(ParamValue.list(candidates))")
+                    throw StageError("\(prefix).\(name).when: \(value) is not one of \(parent)'s values \(ParamValue.list(candidates))")
                 }
                 indices.insert(index)
             }
@@ -55,7 +56,7 @@ struct TrialSpace: Sendable {
         var placed = Set<String>()
         func place(_ name: String, _ path: [String]) throws {
             if placed.contains(name) { return }
-            if path.contains(name) { throw StageError("space.\(name).when: conditions form a cycle: \((path + [name]).joined(separator: " → "))") }
+            if path.contains(name) { throw StageError("\(prefix).\(name).when: conditions form a cycle: \((path + [name]).joined(separator: " → "))") }
             if let parent = parameters[name]!.condition?.parent { try place(parent, path + [name]) }
             placed.insert(name)
             ordered.append(parameters[name]!)
@@ -64,7 +65,7 @@ struct TrialSpace: Sendable {
         do {
             space = try SearchSpace(ordered)
         } catch {
-            throw StageError("space: \(error)")
+            throw StageError("\(prefix): \(error)")
         }
         self.choices = choices
     }
