@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # make bench-sparse: sparse (CSR) against dense (sgemm) inference of LeNet-300-100, in one run on this machine.
 #
-# 1. release build; 2. pipelines/han2015_lenet300.yaml (fresh cache: dense training, three prune → retrain
-# rounds to 92/91/74 %) for the pruned model and its accuracy against the dense one; 3. `pipeline bench sparse`
+# 1. release build; 2. pipelines/han2015_lenet300.yaml (fresh cache: dense training, five prune → retrain
+# rounds to 91/85/50 %) for the pruned model and its accuracy against the dense one; 3. `pipeline bench sparse`
 # on that model (batch 1 and 256, file sizes) and a sweep of random LeNet-300-100 weights pruned to 50–99 %
 # for the crossover sparsity (both engines on 2 threads, as `evaluate` runs them); 4. the same kernels on one
 # core each against single-threaded sgemm, in one C process (scripts/bench/kernels_vs_sgemm.c); 5. the peer:
@@ -20,13 +20,13 @@ metric() {  # metric LOCKFILE STAGE NAME
 }
 
 echo "== load: $(uptime)"
-echo "== pipeline: pipelines/han2015_lenet300.yaml (dense, then prune/retrain x3)"
+echo "== pipeline: pipelines/han2015_lenet300.yaml (dense, then prune/retrain x5)"
 cp pipelines/han2015_lenet300.yaml "$WORK/"
 (cd "$WORK" && PIPELINE_CACHE_DIR="$WORK/cache" "$BIN" run han2015_lenet300.yaml >"$WORK/han.log")
 dense_acc=$(metric "$WORK/han2015_lenet300.lock" evaluate_dense accuracy)
 pruned_acc=$(metric "$WORK/han2015_lenet300.lock" evaluate_pruned accuracy)
-sparsity=$(metric "$WORK/han2015_lenet300.lock" retrain_3 weight_sparsity)
-model=$(python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["stages"]["retrain_3"]["outputs"]["model"]["hash"])' "$WORK/han2015_lenet300.lock")
+sparsity=$(metric "$WORK/han2015_lenet300.lock" retrain_5 weight_sparsity)
+model=$(python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["stages"]["retrain_5"]["outputs"]["model"]["hash"])' "$WORK/han2015_lenet300.lock")
 model_path=$(find "$WORK/cache/objects" -name "$model*" | head -1)
 echo "   dense accuracy $dense_acc, pruned accuracy $pruned_acc, weight sparsity $sparsity"
 
