@@ -38,6 +38,11 @@ void pipeline_int8_gemm_nt(const int8_t *restrict a, const int8_t *restrict bt, 
     gemm_generic(a, bt, c, m, n, k);
 }
 
+// The AVX2 clone rounds 8 lanes at once (vroundps, current rounding mode = half to even, like nearbyintf);
+// the baseline x86-64 target has no rounding instruction and calls libm per value. Same results.
+#if defined(__x86_64__) && defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
 int32_t pipeline_quantize_int8(const float *restrict x, int8_t *restrict q, size_t n, float inv_scale, int32_t zero_point,
                                int32_t lo, int32_t hi) {
     int32_t sum = 0;
