@@ -282,9 +282,12 @@ final class PruningTests: XCTestCase {
         _ = sparse.parameters.update(fromContentsOf: Array(dense.parameters))
         sparseLayer.compile()
         XCTAssertEqual(sparseLayer.matrix?.storedCount, w.filter { $0 != 0 }.count)
-        let x = (0..<(5 * 20)).map { _ in Float(g.nextGaussian()) }
-        let a = x.withUnsafeBufferPointer { dense.predict($0, rows: 5) }
-        let b = x.withUnsafeBufferPointer { sparse.predict($0, rows: 5) }
-        for k in a.indices { XCTAssertEqual(a[k], b[k], accuracy: 1e-5) }
+        // 5 rows: one partial panel; 300 rows: predict's batches of 256 (four full panels) and 44.
+        for rows in [5, 300] {
+            let x = (0..<(rows * 20)).map { _ in Float(g.nextGaussian()) }
+            let a = x.withUnsafeBufferPointer { dense.predict($0, rows: rows) }
+            let b = x.withUnsafeBufferPointer { sparse.predict($0, rows: rows) }
+            for k in a.indices { XCTAssertEqual(a[k], b[k], accuracy: 1e-5, "rows \(rows), element \(k)") }
+        }
     }
 }
