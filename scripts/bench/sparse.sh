@@ -27,7 +27,7 @@ dense_acc=$(metric "$WORK/han2015_lenet300.lock" evaluate_dense accuracy)
 pruned_acc=$(metric "$WORK/han2015_lenet300.lock" evaluate_pruned accuracy)
 sparsity=$(metric "$WORK/han2015_lenet300.lock" retrain_5 weight_sparsity)
 model=$(python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["stages"]["retrain_5"]["outputs"]["model"]["hash"])' "$WORK/han2015_lenet300.lock")
-model_path=$(find "$WORK/cache/objects" -name "$model*" | head -1)
+model_path="$WORK/cache/objects/${model:0:2}/${model:2}"
 echo "   dense accuracy $dense_acc, pruned accuracy $pruned_acc, weight sparsity $sparsity"
 
 echo "== pipeline bench sparse (release; best of 5)"
