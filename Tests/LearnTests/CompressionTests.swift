@@ -81,12 +81,68 @@ final class CompressionTests: XCTestCase {
         XCTAssertEqual(one[0], Int32(128 * 128 * k))
     }
 
+    /// The exact product Σ_p a[i, p]·bt[j, p] in Int, the reference for both int8 kernels.
+    private func exactProduct(_ a: [Int8], _ bt: [Int8], m: Int, n: Int, k: Int) -> [Int32] {
+        var c = [Int32](repeating: 0, count: m * n)
+        for i in 0..<m { for j in 0..<n {
+            var s = 0
+            for p in 0..<k { s += Int(a[i * k + p]) * Int(bt[j * k + p]) }
+            c[i * n + j] = Int32(s)
+        } }
+        return c
+    }
+
+    func testBlockedInt8GEMMEqualsTheExactIntegerProductForEveryShape() {
+        var generator = SeededGenerator(seed: 6)
+        func codes(_ count: Int) -> [Int8] { (0..<count).map { _ in Int8(truncatingIfNeeded: Int(generator.next() % 256) - 128) } }
+        // Rows around the block of 4, columns around the block of 16, odd and even depths.
+        for (m, n, k) in [(4, 16, 2), (5, 17, 3), (7, 15, 301), (9, 33, 64), (12, 1, 1), (130, 40, 785)] {
+            let a = codes(m * k), bt = codes(n * k)
+            var packedB = [Int16](repeating: 0, count: pipeline_int8_packed_b_count(n, k))
+            var packedA = [Int32](repeating: -1, count: pipeline_int8_packed_a_count(m, k))
+            pipeline_int8_pack_b(bt, n, k, &packedB)
+            pipeline_int8_pack_a(a, m, k, &packedA, 0, m)
+            var c = [Int32](repeating: 0, count: m * n)
+            pipeline_int8_gemm_packed(packedA, packedB, &c, m, n, k, 0, m)
+            XCTAssertEqual(c, exactProduct(a, bt, m: m, n: n, k: k), "\(m) × \(n) × \(k)")
+        }
+        // Extremes: −128·−128 summed over a long depth, in every lane of a tile.
+        let k = 1001
+        let low = [Int8](repeating: -128, count: 4 * k), lowB = [Int8](repeating: -128, count: 16 * k)
+        var packedB = [Int16](repeating: 0, count: pipeline_int8_packed_b_count(16, k))
+        var packedA = [Int32](repeating: 0, count: pipeline_int8_packed_a_count(4, k))
+        pipeline_int8_pack_b(lowB, 16, k, &packedB)
+        pipeline_int8_pack_a(low, 4, k, &packedA, 0, 4)
+        var c = [Int32](repeating: 0, count: 64)
+        pipeline_int8_gemm_packed(packedA, packedB, &c, 4, 16, k, 0, 4)
+        XCTAssertEqual(c, [Int32](repeating: Int32(128 * 128 * k), count: 64))
+    }
+
+    func testInt8ProductIsTheSameForEveryPathAndThreadSplit() {
+        var generator = SeededGenerator(seed: 8)
+        func codes(_ count: Int) -> [Int8] { (0..<count).map { _ in Int8(truncatingIfNeeded: Int(generator.next() % 256) - 128) } }
+        let n = 37, k = 300
+        let bt = codes(n * k), product = Int8Product(bt: bt, n: n, k: k)
+        for m in [1, 3, 4, 6, 257] {
+            let a = codes(m * k)
+            let reference = exactProduct(a, bt, m: m, n: n, k: k)
+            if m == 257 { XCTAssertGreaterThan(m * n * k, Int8Product.parallelThreshold, "the split path runs") }
+            var scratch: [Int32] = []
+            for threads in [1, 2, 3] {
+                var c = [Int32](repeating: 0, count: m * n)
+                product.multiply(a, rows: m, into: &c, scratch: &scratch, threads: threads)
+                XCTAssertEqual(c, reference, "m \(m), threads \(threads)")
+            }
+        }
+    }
+
     func testQuantizedDenseLayerMatchesDequantizedArithmetic() throws {
-        let inputs = 6, units = 4, batch = 3
+        let inputs = 6, units = 4
         let w = randomValues(inputs * units, seed: 21)
         let bias: [Float] = [0.1, -0.2, 0.3, 0]
+        // Batch 3 runs the dot-product kernel, 9 the register-blocked one (with a partial block of rows).
+        for batch in [3, 9] { for scheme in QuantizationScheme.allCases {
         let x = randomValues(batch * inputs, seed: 22, low: 0, high: 2)
-        for scheme in QuantizationScheme.allCases {
             let tensor = QuantizedTensor(quantizing: w, shape: [inputs, units], scheme: scheme, channelAxis: 1)
             let layer = QuantizedDenseLayer(units: units, kernel: .int8, activations: .dynamic, inputParameters: nil)
             let network = try Network(inputShape: [inputs], layers: [layer])
@@ -114,7 +170,7 @@ final class CompressionTests: XCTestCase {
                     XCTAssertEqual(Double(y[i * units + j]), exact, accuracy: 0.05)
                 }
             }
-        }
+        } }
     }
 
     // MARK: Weight sharing

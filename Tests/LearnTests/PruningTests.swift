@@ -1,3 +1,4 @@
+import CKernels
 import Learn
 import XCTest
 
@@ -174,7 +175,7 @@ final class PruningTests: XCTestCase {
         let bias = (0..<outputs).map { _ in Float(g.nextGaussian()) }
         let matrix = w.withUnsafeBufferPointer { CSRMatrix(transposing: $0, inputs: inputs, outputs: outputs) }
         XCTAssertEqual(matrix.storedCount, w.filter { $0 != 0 }.count)
-        for batch in [1, 2, 63, 64, 65, 200] {
+        for batch in [1, 2, 7, 63, 64, 65, 200, 256, 300] {
             let x = (0..<(batch * inputs)).map { _ in Float(g.nextGaussian()) }
             // Reference: y = x·W + b in double precision over all (dense) weights.
             var reference = [Double](repeating: 0, count: batch * outputs)
@@ -215,6 +216,50 @@ final class PruningTests: XCTestCase {
         XCTAssertEqual(results[0], results[2])
     }
 
+    func testCSRPanelSplitIsBitIdenticalForEveryThreadCount() {
+        // 300 samples: five panels of 64, the last one partial; 2, 3 and 5 threads split panels, 7 splits rows.
+        let (inputs, outputs, batch) = (300, 100, 300)
+        let w = sparseWeight(inputs: inputs, outputs: outputs, density: 0.1, seed: 10)
+        let matrix = w.withUnsafeBufferPointer { CSRMatrix(transposing: $0, inputs: inputs, outputs: outputs) }
+        XCTAssertGreaterThan(matrix.storedCount * batch, SparseProduct.parallelThreshold, "the split paths run")
+        var g = SeededGenerator(seed: 11)
+        let x = (0..<(batch * inputs)).map { _ in Float(g.nextGaussian()) }
+        let bias = (0..<outputs).map { _ in Float(g.nextGaussian()) }
+        var results: [[Float]] = []
+        var scratch: [Float] = []
+        for threads in [1, 2, 3, 5, 7] {
+            var y = [Float](repeating: .nan, count: batch * outputs)
+            bias.withUnsafeBufferPointer { b in x.withUnsafeBufferPointer { xp in
+                y.withUnsafeMutableBufferPointer { SparseProduct.multiply(matrix, bias: b, x: xp, batch: batch, into: $0, scratch: &scratch, threads: threads) }
+            } }
+            results.append(y)
+        }
+        for r in results.dropFirst() { XCTAssertEqual(r, results[0]) }
+        // Every output is the stored-order sum: compare one sample against the same sum computed here in Float.
+        let sample = 299
+        for j in 0..<outputs {
+            var acc: Float = 0
+            for k in Int(matrix.indptr[j])..<Int(matrix.indptr[j + 1]) { acc += matrix.values[k] * x[sample * inputs + Int(matrix.indices[k])] }
+            XCTAssertEqual(results[0][sample * outputs + j], bias[j] + acc, "output \(j)")
+        }
+    }
+
+    func testPanelPackingRoundTrips() {
+        for (batch, width) in [(1, 1), (7, 9), (64, 8), (65, 17), (200, 300)] {
+            let x = (0..<(batch * width)).map { Float($0) }
+            let panels = (batch + SparseProduct.panel - 1) / SparseProduct.panel
+            var packed = [Float](repeating: -1, count: panels * SparseProduct.panel * width)
+            var back = [Float](repeating: -1, count: batch * width)
+            pipeline_pack_panels(x, &packed, batch, width, 0, panels)
+            for b in 0..<batch { for i in 0..<width {
+                let p = b / SparseProduct.panel, lane = b % SparseProduct.panel
+                XCTAssertEqual(packed[p * width * SparseProduct.panel + i * SparseProduct.panel + lane], x[b * width + i])
+            } }
+            pipeline_unpack_panels(packed, &back, batch, width, 0, panels)
+            XCTAssertEqual(back, x, "batch \(batch), width \(width)")
+        }
+    }
+
     func testCSRMatrixFromDenseKeepsExplicitZerosOfAMask() {
         let dense: [Float] = [0, 2, 0, 0, 0, 3, 4, 0]
         let keep = [false, true, true, false, false, true, true, false]  // position 2 is kept with value 0
@@ -237,9 +282,12 @@ final class PruningTests: XCTestCase {
         _ = sparse.parameters.update(fromContentsOf: Array(dense.parameters))
         sparseLayer.compile()
         XCTAssertEqual(sparseLayer.matrix?.storedCount, w.filter { $0 != 0 }.count)
-        let x = (0..<(5 * 20)).map { _ in Float(g.nextGaussian()) }
-        let a = x.withUnsafeBufferPointer { dense.predict($0, rows: 5) }
-        let b = x.withUnsafeBufferPointer { sparse.predict($0, rows: 5) }
-        for k in a.indices { XCTAssertEqual(a[k], b[k], accuracy: 1e-5) }
+        // 5 rows: one partial panel; 300 rows: predict's batches of 256 (four full panels) and 44.
+        for rows in [5, 300] {
+            let x = (0..<(rows * 20)).map { _ in Float(g.nextGaussian()) }
+            let a = x.withUnsafeBufferPointer { dense.predict($0, rows: rows) }
+            let b = x.withUnsafeBufferPointer { sparse.predict($0, rows: rows) }
+            for k in a.indices { XCTAssertEqual(a[k], b[k], accuracy: 1e-5, "rows \(rows), element \(k)") }
+        }
     }
 }

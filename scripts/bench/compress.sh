@@ -6,7 +6,8 @@
 # quantization-aware training run quantized the same way; 3. `pipeline bench inference` on the float and
 # quantized models over the scaled test set at batch 1 and batch 256 (best of 5 per round, 3 interleaved
 # rounds, the best round counts), with OPENBLAS_NUM_THREADS=1 so the float sgemm and the single-threaded int8
-# kernel are compared on one core each; 4. file sizes and test accuracies from the lockfile. The peer of
+# kernel are compared on one core each; the int8 kernels alone against sgemm on the layer shapes
+# (scripts/bench/kernels_vs_sgemm.c); 4. file sizes and test accuracies from the lockfile. The peer of
 # each quantized model is the float32 model of the same run (same network, OpenBLAS sgemm).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -102,6 +103,12 @@ for round in 1 2 3; do
   done
 done
 echo "   load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== one core each: int8 kernels vs cblas_sgemm on LeNet-300-100 shapes (scripts/bench/kernels_vs_sgemm.c)"
+clang -O3 -fno-math-errno -I Sources/CKernels/include $(pkg-config --cflags openblas) scripts/bench/kernels_vs_sgemm.c \
+  -o "$WORK/kernels" $(pkg-config --libs openblas) -lm
+echo "   load: $(cut -d' ' -f1-3 /proc/loadavg)"
+for shape in "256 300 784" "256 100 300" "1 300 784"; do OPENBLAS_NUM_THREADS=1 "$WORK/kernels" int8 $shape; done
+echo "   load: $(cut -d' ' -f1-3 /proc/loadavg)"
 results="$WORK/results.txt"
 : >"$results"
 for name in "${names[@]}"; do

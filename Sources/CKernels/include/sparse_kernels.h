@@ -13,13 +13,29 @@ void pipeline_csr_matvec(const int32_t *restrict indptr, const int32_t *restrict
                          const float *restrict bias, const float *restrict x, float *restrict y,
                          size_t row_begin, size_t row_end);
 
-/// A batch in transposed layout: xt is inputs × batch (batch contiguous), yt is outputs × batch.
-///   yt[j, b] = bias[j] + Σ_k values[k]·xt[indices[k], b]   (summed in stored order for every b)
-void pipeline_csr_matmul_t(const int32_t *restrict indptr, const int32_t *restrict indices, const float *restrict values,
-                           const float *restrict bias, const float *restrict xt, size_t batch, float *restrict yt,
-                           size_t row_begin, size_t row_end);
+/// Samples per panel of the batched kernels.
+#define PIPELINE_SPARSE_PANEL 64
 
-/// Row-major transpose: dst (cols × rows) = srcᵀ, src is rows × cols. Blocked for the cache.
-void pipeline_transpose(const float *restrict src, float *restrict dst, size_t rows, size_t cols);
+/// Batched kernels work on *panels*: a batch of `batch` samples of `width` features, row-major, is cut into
+/// ⌈batch / 64⌉ panels of 64 samples; panel p is a `width × 64` block (offset p·width·64) whose row i holds
+/// feature i of samples 64p … 64p+63, contiguous (the last panel's rows are only partly used). Every stored
+/// weight then multiplies one contiguous run of 64 samples held in registers.
+///
+/// Panels [panel_begin, panel_end) of x (batch × width, row-major) into xp.
+void pipeline_pack_panels(const float *restrict x, float *restrict xp, size_t batch, size_t width, size_t panel_begin,
+                          size_t panel_end);
+
+/// The inverse of `pipeline_pack_panels`: panels [panel_begin, panel_end) of yp into y (batch × width, row-major).
+void pipeline_unpack_panels(const float *restrict yp, float *restrict y, size_t batch, size_t width, size_t panel_begin,
+                            size_t panel_end);
+
+/// Outputs [row_begin, row_end) of panels [panel_begin, panel_end), xp and yp in panel layout (inputs and
+/// outputs features):
+///   y[b, j] = bias[j] + Σ_k values[k]·x[b, indices[k]]   (over row j's nonzeros in stored order, for every b)
+/// Each output is computed by the same operations whatever the row or panel ranges, so any fixed split
+/// across threads gives identical bits.
+void pipeline_csr_panels(const int32_t *restrict indptr, const int32_t *restrict indices, const float *restrict values,
+                         const float *restrict bias, const float *restrict xp, size_t inputs, size_t batch, float *restrict yp,
+                         size_t outputs, size_t row_begin, size_t row_end, size_t panel_begin, size_t panel_end);
 
 #endif

@@ -5,7 +5,7 @@ import CKernels
 
 /// How a quantized dense layer computes `x·W + b`.
 public enum QuantizedKernel: String, Sendable, CaseIterable {
-    /// Activations quantized to int8 (affine), int8 × int8 → int32 GEMM (`pipeline_int8_gemm_nt`), then
+    /// Activations quantized to int8 (affine), int8 × int8 → int32 GEMM (`Int8Product`), then
     /// rescaled with zero-point corrections.
     case int8
     /// Weights dequantized once to float; float activations; one `cblas_sgemm` (weight-only quantization).
@@ -41,7 +41,8 @@ public final class QuantizedDenseLayer: EncodedWeightLayer {
     public private(set) var inputCount = 0
 
     private var bias = unboundBuffer, biasGrad = unboundBuffer
-    private var codesT: [Int8] = []          // [units, in]: weight codes transposed so every dot product is contiguous
+    private var product: Int8Product?         // the weight codes transposed to [units, in], and packed
+    private var packedInput: [Int32] = []
     private var columnSums: [Int32] = []     // Σ_k q_w,kj per unit
     private var scales: [Float] = [], zeroPoints: [Int32] = []
     private var floatWeight: [Float] = []    // dequantized [in, units] (dequantize kernel and backward)
@@ -108,7 +109,7 @@ public final class QuantizedDenseLayer: EncodedWeightLayer {
         let perUnit = w.channelAxis == 1
         scales = (0..<units).map { w.scales[perUnit ? $0 : 0] }
         zeroPoints = (0..<units).map { w.zeroPoints[perUnit ? $0 : 0] }
-        codesT = [Int8](repeating: 0, count: w.values.count)
+        var codesT = [Int8](repeating: 0, count: w.values.count)
         columnSums = [Int32](repeating: 0, count: units)
         let k = inputCount, n = units
         w.values.withUnsafeBufferPointer { src in
@@ -118,6 +119,7 @@ public final class QuantizedDenseLayer: EncodedWeightLayer {
                 }
             }
         }
+        product = Int8Product(bt: codesT, n: n, k: k)
         floatWeight = w.dequantized()
         loaded = true
     }
@@ -157,10 +159,8 @@ public final class QuantizedDenseLayer: EncodedWeightLayer {
                     sums[r] = pipeline_quantize_int8(x.baseAddress! + r * k, q.baseAddress! + r * k, k, inverse, p.zeroPoint, -128, 127)
                 }
             }
-            codesT.withUnsafeBufferPointer { w in
-                accumulators.withUnsafeMutableBufferPointer { acc in
-                    pipeline_int8_gemm_nt(q.baseAddress!, w.baseAddress!, acc.baseAddress!, batch, n, k)
-                }
+            accumulators.withUnsafeMutableBufferPointer { acc in
+                product!.multiply(q.baseAddress!, rows: batch, into: acc.baseAddress!, scratch: &packedInput)
             }
         }
         let zx = p.zeroPoint, kk = Int32(k)

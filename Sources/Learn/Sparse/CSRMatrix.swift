@@ -86,13 +86,18 @@ public struct CSRMatrix: Sendable, Equatable {
 /// The product of a pruned dense layer, `y = x·W + b` with `W` held as Wᵀ in CSR (`CSRMatrix(transposing:)`),
 /// for a batch of row-major samples.
 ///
-/// One sample takes a gather dot product per output; a batch is transposed so that every stored weight
-/// multiplies a contiguous run of the batch (vectorised), then transposed back. Outputs are split into a
-/// fixed number of row blocks run in parallel when the work is large enough; each output is computed by the
-/// same sequential code whatever the split, so results are bit-identical for any thread count or timing.
+/// One sample takes a gather dot product per output. A batch is packed into panels of 64 samples
+/// (`pipeline_pack_panels`: feature-major inside a panel), so that every stored weight multiplies 64
+/// contiguous samples held in registers, and unpacked after. Work is split into a fixed number of blocks run
+/// in parallel when it is large enough — by panels when there are at least as many panels as threads, each
+/// block packing, multiplying and unpacking its own samples; otherwise by output rows. Each output is computed
+/// by the same sequential code whatever the split, so results are bit-identical for any thread count or timing.
 public enum SparseProduct {
     /// Multiply-adds below which the product runs on the calling thread only.
     public static let parallelThreshold = 1 << 17
+
+    /// Samples per panel of the batched kernel.
+    public static let panel = Int(PIPELINE_SPARSE_PANEL)
 
     /// `y[batch × rows] = x[batch × columns] · matrixᵀ + bias`, i.e. `x·W + b` for the layer's W.
     /// `scratch` is grown as needed and reused between calls.
@@ -101,42 +106,51 @@ public enum SparseProduct {
         let outputs = matrix.rows, inputs = matrix.columns
         precondition(bias.count == outputs && x.count >= batch * inputs && y.count >= batch * outputs, "sparse product: buffer sizes")
         guard batch > 0 else { return }
-        let blocks = matrix.storedCount * batch >= parallelThreshold ? max(1, min(threads, outputs)) : 1
+        let parallel = matrix.storedCount * batch >= parallelThreshold ? max(1, threads) : 1
         matrix.indptr.withUnsafeBufferPointer { ip in
             matrix.indices.withUnsafeBufferPointer { ix in
                 matrix.values.withUnsafeBufferPointer { vs in
+                    let ipp = ip.baseAddress!, ixp = ix.baseAddress!, vsp = vs.baseAddress!, bp = bias.baseAddress!
                     if batch == 1 {
-                        let xp = x.baseAddress!, yp = y.baseAddress!, bp = bias.baseAddress!
-                        nonisolated(unsafe) let out = yp
-                        rowBlocks(outputs, blocks) { lo, hi in
-                            pipeline_csr_matvec(ip.baseAddress!, ix.baseAddress!, vs.baseAddress!, bp, xp, out, lo, hi)
+                        let xp = x.baseAddress!
+                        nonisolated(unsafe) let out = y.baseAddress!
+                        ranges(outputs, min(parallel, outputs)) { lo, hi in
+                            pipeline_csr_matvec(ipp, ixp, vsp, bp, xp, out, lo, hi)
                         }
                         return
                     }
-                    let needed = batch * (inputs + outputs)
+                    let panels = (batch + panel - 1) / panel
+                    let needed = panels * panel * (inputs + outputs)
                     if scratch.count < needed { scratch = [Float](repeating: 0, count: needed) }
                     scratch.withUnsafeMutableBufferPointer { s in
-                        let xt = s.baseAddress!, yt = s.baseAddress! + batch * inputs
-                        pipeline_transpose(x.baseAddress!, xt, batch, inputs)
-                        nonisolated(unsafe) let out = yt
-                        let xtc = UnsafePointer(xt), bp = bias.baseAddress!
-                        rowBlocks(outputs, blocks) { lo, hi in
-                            pipeline_csr_matmul_t(ip.baseAddress!, ix.baseAddress!, vs.baseAddress!, bp, xtc, batch, out, lo, hi)
+                        nonisolated(unsafe) let xp = s.baseAddress!, yp = s.baseAddress! + panels * panel * inputs
+                        nonisolated(unsafe) let xIn = x.baseAddress!, yOut = y.baseAddress!
+                        if parallel == 1 || panels >= parallel {
+                            ranges(panels, min(parallel, panels)) { lo, hi in
+                                pipeline_pack_panels(xIn, xp, batch, inputs, lo, hi)
+                                pipeline_csr_panels(ipp, ixp, vsp, bp, xp, inputs, batch, yp, outputs, 0, outputs, lo, hi)
+                                pipeline_unpack_panels(yp, yOut, batch, outputs, lo, hi)
+                            }
+                        } else {
+                            pipeline_pack_panels(xIn, xp, batch, inputs, 0, panels)
+                            ranges(outputs, min(parallel, outputs)) { lo, hi in
+                                pipeline_csr_panels(ipp, ixp, vsp, bp, xp, inputs, batch, yp, outputs, lo, hi, 0, panels)
+                            }
+                            pipeline_unpack_panels(yp, yOut, batch, outputs, 0, panels)
                         }
-                        pipeline_transpose(yt, y.baseAddress!, outputs, batch)
                     }
                 }
             }
         }
     }
 
-    /// Runs `body(lo, hi)` over `blocks` equal contiguous ranges of `0..<rows` (in parallel when blocks > 1).
-    private static func rowBlocks(_ rows: Int, _ blocks: Int, _ body: (Int, Int) -> Void) {
-        if blocks == 1 { body(0, rows); return }
+    /// Runs `body(lo, hi)` over `blocks` equal contiguous ranges of `0..<count` (in parallel when blocks > 1).
+    private static func ranges(_ count: Int, _ blocks: Int, _ body: (Int, Int) -> Void) {
+        if blocks <= 1 { body(0, count); return }
         withoutActuallyEscaping(body) { run in
             nonisolated(unsafe) let run = run
             DispatchQueue.concurrentPerform(iterations: blocks) { b in
-                run(rows * b / blocks, rows * (b + 1) / blocks)
+                run(count * b / blocks, count * (b + 1) / blocks)
             }
         }
     }
