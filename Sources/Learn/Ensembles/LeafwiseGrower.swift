@@ -1,5 +1,6 @@
 // Leaf-wise (best-first) growth of one gradient-boosting tree over gradient/hessian histograms.
 
+import CKernels
 import Dispatch
 import Foundation
 
@@ -148,17 +149,7 @@ final class LeafwiseGrower {
                         let hb = hist.base + feature * stride
                         for j in 0..<(3 * binCounts[feature]) { hb[j] = 0 }
                     }
-                    let base = hist.base + first * stride
-                    for i in 0..<count {
-                        let row = codesBase.base + Int(idx[i]) * f + first
-                        let gi = Double(gh[2 * i]), hi = Double(gh[2 * i + 1])
-                        var hb = base
-                        for j in 0..<(end - first) {
-                            let bin = Int(row[j]) * 3
-                            hb[bin] += gi; hb[bin + 1] += hi; hb[bin + 2] += 1
-                            hb += stride
-                        }
-                    }
+                    pipeline_histogram_rows(codesBase.base, f, idx.base, gh.base, count, first, end - first, hist.base, stride)
                 }
             }
         }

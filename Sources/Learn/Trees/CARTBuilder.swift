@@ -1,6 +1,7 @@
 // Depth-first CART growth (scikit-learn's DepthFirstTreeBuilder + BestSplitter semantics) over uint8 bin
 // codes. All scratch memory is allocated once per tree; nodes partition one row-index buffer in place.
 
+import CKernels
 import Foundation
 
 /// The split quality measure.
@@ -289,15 +290,14 @@ public final class CARTBuilder {
                 }
             }
         } else {
+            var range: (Int32, Int32) = (255, 0)
             data.labels!.withUnsafeBufferPointer { y in
-                for i in start..<end {
-                    let r = Int(index[i]), c = Int(column[r * step])
-                    binCount[c] += 1
-                    binWeight[c * stride + Int(y[r])] += (weights?[r] ?? 1)
-                    if c < lo { lo = c }
-                    if c > hi { hi = c }
+                withUnsafeMutableBytes(of: &range) { bounds in
+                    pipeline_class_histogram(column, step, index.baseAddress! + start, n, y.baseAddress!, weights?.baseAddress, stride,
+                                             binCount.baseAddress!, binWeight.baseAddress!, bounds.baseAddress!.assumingMemoryBound(to: Int32.self))
                 }
             }
+            lo = Int(range.0); hi = Int(range.1)
         }
         defer {
             for b in lo...hi { binCount[b] = 0 }
