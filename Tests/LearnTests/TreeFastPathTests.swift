@@ -6,7 +6,10 @@ import XCTest
 /// histograms built for all classes in one pass, and boosting scores updated from leaf ranges instead of descents.
 final class TreeFastPathTests: XCTestCase {
     /// Whole numbers 0…255 with 250 distinct values: v[i] = ((i·37 + 11)·(i mod 7 + 1)) mod 256, i < 1000.
-    static let wholeNumbers: [Float] = (0..<1000).map { Float(((($0 * 37 + 11) * ($0 % 7 + 1)) % 256)) }
+    static let wholeNumbers: [Float] = (0..<1000).map { (i: Int) -> Float in
+        let v: Int = ((i * 37 + 11) * (i % 7 + 1)) % 256
+        return Float(v)
+    }
 
     func testCountedQuantileBinsMatchNumpy() {
         // numpy.percentile(v, numpy.linspace(0, 100, 17)[1:-1], method="midpoint") with v as above (float32).

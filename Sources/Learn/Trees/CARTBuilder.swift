@@ -105,6 +105,7 @@ public final class CARTBuilder {
     let options: TreeOptions
     let classes: Int
     let isRegression: Bool
+    let hasRowCodes: Bool
     // Scratch, allocated once.
     let index: UnsafeMutableBufferPointer<Int32>
     let scratch: UnsafeMutableBufferPointer<Int32>
@@ -128,6 +129,7 @@ public final class CARTBuilder {
         self.data = data
         self.options = options
         self.isRegression = data.labels == nil
+        self.hasRowCodes = data.rowCodes != nil
         self.classes = data.outputs
         let stride = isRegression ? 2 : classes
         index = .allocate(capacity: max(1, data.rows))
@@ -219,7 +221,8 @@ public final class CARTBuilder {
     @inline(__always)
     private func codeColumn(_ f: Int, count: Int, _ codes: UnsafeBufferPointer<UInt8>,
                             _ rowMajor: UnsafeBufferPointer<UInt8>) -> (UnsafePointer<UInt8>, Int) {
-        if count < Self.rowMajorBelow, let base = rowMajor.baseAddress { return (base + f, data.features) }
+        // An empty buffer (no copy) may still have a base address, so the copy's presence is asked of `data`.
+        if count < Self.rowMajorBelow, hasRowCodes, let base = rowMajor.baseAddress { return (base + f, data.features) }
         return (codes.baseAddress! + f * data.rows, 1)
     }
 
