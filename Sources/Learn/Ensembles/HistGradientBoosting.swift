@@ -112,6 +112,10 @@ public enum HistGradientBoosting {
         var gains = [Double](repeating: 0, count: data.features)
         var losses: [Double] = []
         let drawn = max(1, Int((options.subsample * Double(n)).rounded(.down)))
+        // Softmax iterations build their k root histograms in one pass (zero-filled once: only bins are rewritten).
+        let roots = UnsafeMutableBufferPointer<Double>.allocate(capacity: k > 1 ? k * data.features * grower.histStride : 0)
+        roots.initialize(repeating: 0)
+        defer { roots.deallocate() }
         for _ in 0..<options.maxIterations {
             computeGradients(data, raw: raw, perIteration: k, gradients: &gradients, hessians: &hessians)
             var rows: [Int32]
@@ -123,12 +127,24 @@ public enum HistGradientBoosting {
             } else {
                 rows = (0..<n).map { Int32($0) }
             }
+            if k > 1 {
+                LeafwiseGrower.rootHistograms(data, rows: rows, gradients: gradients, hessians: hessians, perIteration: k, into: roots.baseAddress!)
+            }
             for c in 0..<k {
                 var g = [Float](repeating: 0, count: n), h = [Float](repeating: 0, count: n)
                 for r in 0..<n { g[r] = gradients[r * k + c]; h[r] = hessians[r * k + c] }
-                let tree = grower.grow(rows: rows, gradients: g, hessians: h, gains: &gains)
-                data.codes.withUnsafeBufferPointer { codes in
-                    for r in 0..<n { raw[r * k + c] += Double(tree.value[tree.leaf(codes: codes, row: r, rows: n)]) }
+                let root = k > 1 ? UnsafePointer(roots.baseAddress! + c * data.features * grower.histStride) : nil
+                let tree = grower.grow(rows: rows, gradients: g, hessians: h, root: root, gains: &gains)
+                if drawn == n {
+                    // Every training row sits in exactly one final leaf range: add that leaf's value, no descent.
+                    for range in grower.leafRanges {
+                        let value = Double(tree.value[range.node])
+                        for r in grower.rows(of: range) { raw[Int(r) * k + c] += value }
+                    }
+                } else {
+                    data.codes.withUnsafeBufferPointer { codes in
+                        for r in 0..<n { raw[r * k + c] += Double(tree.value[tree.leaf(codes: codes, row: r, rows: n)]) }
+                    }
                 }
                 if let validation {
                     validation.codes.withUnsafeBufferPointer { codes in

@@ -1,5 +1,6 @@
 // Leaf-wise (best-first) growth of one gradient-boosting tree over gradient/hessian histograms.
 
+import CKernels
 import Dispatch
 import Foundation
 
@@ -12,22 +13,22 @@ final class LeafwiseGrower {
     let histStride = 256 * 3          // per feature: (Σg, Σh, count) per bin
     let index: UnsafeMutableBufferPointer<Int32>
     let scratch: UnsafeMutableBufferPointer<Int32>
-    let orderedG: UnsafeMutableBufferPointer<Float>
-    let orderedH: UnsafeMutableBufferPointer<Float>
+    let orderedGH: UnsafeMutableBufferPointer<Float>   // the leaf's (g, h) pairs in index order
+    let binCounts: [Int]
     var pool: [UnsafeMutableBufferPointer<Double>] = []
     var free: [Int] = []
     let chunks: Int
     let minHessian = 1e-3
 
     init(data: BinnedRows, options: BoostingOptions) {
-        self.data = data
+        self.data = data.withRowMajorCodes()
         self.options = options
         self.features = data.features
         index = .allocate(capacity: max(1, data.rows))
         scratch = .allocate(capacity: max(1, data.rows))
-        orderedG = .allocate(capacity: max(1, data.rows))
-        orderedH = .allocate(capacity: max(1, data.rows))
+        orderedGH = .allocate(capacity: max(1, 2 * data.rows))
         chunks = min(max(1, data.features), 16)
+        binCounts = (0..<data.features).map { data.bins.bins($0) }
         for _ in 0...(options.maxLeafNodes + 1) {
             let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, features * histStride))
             buffer.initialize(repeating: 0)
@@ -36,7 +37,7 @@ final class LeafwiseGrower {
     }
 
     deinit {
-        index.deallocate(); scratch.deallocate(); orderedG.deallocate(); orderedH.deallocate()
+        index.deallocate(); scratch.deallocate(); orderedGH.deallocate()
         for buffer in pool { buffer.deallocate() }
     }
 
@@ -48,17 +49,35 @@ final class LeafwiseGrower {
         var leftG = 0.0, leftH = 0.0, leftCount = 0
     }
 
+    /// Where each leaf's training rows ended up: `rows(of:)` of a leaf range lists them.
+    struct LeafRange { var node: Int, start: Int, end: Int }
+
+    /// The final leaves of the last grown tree, with their positions in `index`.
+    private(set) var leafRanges: [LeafRange] = []
+
+    /// The training rows of a leaf range of the last grown tree.
+    func rows(of range: LeafRange) -> UnsafeBufferPointer<Int32> {
+        UnsafeBufferPointer(rebasing: UnsafeBufferPointer(index)[range.start..<range.end])
+    }
+
     /// Grows one tree on `rows` (ascending) with per-row gradients and hessians; adds split gains to `gains`.
-    func grow(rows: [Int32], gradients: [Float], hessians: [Float], gains: inout [Double]) -> TreeModel {
+    /// `root`, when given, is the root's histogram (`features × 256 × (Σg, Σh, count)` over `rows`), already built.
+    func grow(rows: [Int32], gradients: [Float], hessians: [Float], root rootHistogram: UnsafePointer<Double>? = nil,
+              gains: inout [Double]) -> TreeModel {
         free = Array(0..<pool.count)
+        leafRanges.removeAll(keepingCapacity: true)
         var tree = TreeModel(outputs: 1)
         for (i, r) in rows.enumerated() { index[i] = r }
         var g = 0.0, h = 0.0
         for r in rows { g += Double(gradients[Int(r)]); h += Double(hessians[Int(r)]) }
         let root = leafValue(g, h).withUnsafeBufferPointer { tree.appendNode(value: $0, impurity: 0, samples: rows.count) }
         var rootLeaf = Leaf(node: root, start: 0, end: rows.count, depth: 0, g: g, h: h, hist: free.removeLast())
-        gradients.withUnsafeBufferPointer { gp in
-            hessians.withUnsafeBufferPointer { hp in buildHistogram(rootLeaf, gp, hp) }
+        if let rootHistogram {
+            pool[rootLeaf.hist].baseAddress!.update(from: rootHistogram, count: features * histStride)
+        } else {
+            gradients.withUnsafeBufferPointer { gp in
+                hessians.withUnsafeBufferPointer { hp in buildHistogram(rootLeaf, gp, hp) }
+            }
         }
         findSplit(&rootLeaf)
         var open = [rootLeaf]
@@ -95,8 +114,11 @@ final class LeafwiseGrower {
                 open.append(right)
             } else {
                 free.append(parent.hist)
+                leafRanges.append(LeafRange(node: l, start: left.start, end: left.end))
+                leafRanges.append(LeafRange(node: r, start: right.start, end: right.end))
             }
         }
+        for leaf in open { leafRanges.append(LeafRange(node: leaf.node, start: leaf.start, end: leaf.end)) }
         return tree
     }
 
@@ -104,29 +126,81 @@ final class LeafwiseGrower {
         [Float(-options.learningRate * g / (h + options.l2))]
     }
 
-    /// Fills the leaf's histogram: per feature, per bin, Σg, Σh and the row count.
+    /// Fills the leaf's histogram: per feature, per bin, Σg, Σh and the row count, rows added in index order.
+    /// Row-wise (LightGBM's row-wise mode): each worker owns a fixed range of features and reads every row's codes
+    /// for that range from the row-major copy — one short contiguous read per row instead of one scattered read per
+    /// feature, and consecutive adds go to different features' histograms, so they do not wait on each other. Only
+    /// each feature's bins are written; entries past them stay zero in every pool buffer.
     private func buildHistogram(_ leaf: Leaf, _ g: UnsafeBufferPointer<Float>, _ h: UnsafeBufferPointer<Float>) {
         let start = leaf.start, count = leaf.end - leaf.start
         for i in 0..<count {
             let r = Int(index[start + i])
-            orderedG[i] = g[r]; orderedH[i] = h[r]
+            orderedGH[2 * i] = g[r]; orderedGH[2 * i + 1] = h[r]
         }
         let hist = SharedPointer(pool[leaf.hist].baseAddress!)
-        let n = data.rows, f = features, stride = histStride, chunkCount = chunks
-        let idx = SharedPointer(index.baseAddress! + start)
-        let og = SharedPointer(orderedG.baseAddress!), oh = SharedPointer(orderedH.baseAddress!)
-        data.codes.withUnsafeBufferPointer { codes in
-            let codesBase = SharedPointer(codes.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-                for feature in (chunk * f / chunkCount)..<((chunk + 1) * f / chunkCount) {
-                    let column = codesBase.base + feature * n
-                    let hb = hist.base + feature * stride
-                    for j in 0..<stride { hb[j] = 0 }
-                    for i in 0..<count {
-                        let b = Int(column[Int(idx[i])]) * 3
-                        hb[b] += Double(og[i])
-                        hb[b + 1] += Double(oh[i])
-                        hb[b + 2] += 1
+        let f = features, stride = histStride, chunkCount = chunks
+        let idx = SharedPointer(index.baseAddress! + start), gh = SharedPointer(orderedGH.baseAddress!)
+        binCounts.withUnsafeBufferPointer { binCountBuffer in
+            data.rowCodes!.withUnsafeBufferPointer { codes in
+                let codesBase = SharedPointer(codes.baseAddress!), binCounts = SharedPointer(binCountBuffer.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                    let first = chunk * f / chunkCount, end = (chunk + 1) * f / chunkCount
+                    for feature in first..<end {
+                        let hb = hist.base + feature * stride
+                        for j in 0..<(3 * binCounts[feature]) { hb[j] = 0 }
+                    }
+                    pipeline_histogram_rows(codesBase.base, f, idx.base, gh.base, count, first, end - first, hist.base, stride)
+                }
+            }
+        }
+    }
+
+    /// Root histograms of `k` trees over the same `rows` (one per class of a softmax iteration) in one pass over
+    /// the codes: per row, the bin is read once and the `k` classes' (g, h) are added side by side. Output layout:
+    /// `out[(c * features + f) * 768 + 3 * bin + (0: Σg, 1: Σh, 2: count)]`, only each feature's bins written (the
+    /// caller zero-fills `out` once). Per class and bin, rows are added in `rows` order, as `buildHistogram`
+    /// does.
+    static func rootHistograms(_ data: BinnedRows, rows: [Int32], gradients: [Float], hessians: [Float], perIteration k: Int,
+                               into out: UnsafeMutablePointer<Double>) {
+        let m = rows.count, f = data.features, n = data.rows, stride = 256 * 3, width = 2 * k
+        var gh = [Float](repeating: 0, count: m * width)
+        for (i, r) in rows.enumerated() {
+            for c in 0..<k {
+                gh[i * width + 2 * c] = gradients[Int(r) * k + c]
+                gh[i * width + 2 * c + 1] = hessians[Int(r) * k + c]
+            }
+        }
+        let chunkCount = min(max(1, f), 16)
+        let output = SharedPointer(out)
+        gh.withUnsafeBufferPointer { ghBuffer in
+            rows.withUnsafeBufferPointer { rowBuffer in
+                data.codes.withUnsafeBufferPointer { codes in
+                    let source = SharedPointer(ghBuffer.baseAddress!), idx = SharedPointer(rowBuffer.baseAddress!)
+                    let codesBase = SharedPointer(codes.baseAddress!)
+                    DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                        let sums = UnsafeMutablePointer<Double>.allocate(capacity: 256 * width)
+                        let counts = UnsafeMutablePointer<Double>.allocate(capacity: 256)
+                        defer { sums.deallocate(); counts.deallocate() }
+                        for feature in (chunk * f / chunkCount)..<((chunk + 1) * f / chunkCount) {
+                            let bins = data.bins.bins(feature)
+                            sums.initialize(repeating: 0, count: bins * width)
+                            counts.initialize(repeating: 0, count: bins)
+                            let column = codesBase.base + feature * n
+                            for i in 0..<m {
+                                let bin = Int(column[Int(idx[i])])
+                                let target = sums + bin * width, values = source.base + i * width
+                                for j in 0..<width { target[j] += Double(values[j]) }
+                                counts[bin] += 1
+                            }
+                            for c in 0..<k {
+                                let hb = output.base + (c * f + feature) * stride
+                                for bin in 0..<bins {
+                                    hb[3 * bin] = sums[bin * width + 2 * c]
+                                    hb[3 * bin + 1] = sums[bin * width + 2 * c + 1]
+                                    hb[3 * bin + 2] = counts[bin]
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -148,8 +222,7 @@ final class LeafwiseGrower {
         let G = leaf.g, H = leaf.h, total = Double(count)
         let parentScore = G * G / (H + lambda)
         var bestGain = [Double](repeating: 0, count: features), bestBin = [Int](repeating: -1, count: features)
-        let binCounts = (0..<features).map { data.bins.bins($0) }
-        let stride = histStride
+        let stride = histStride, binCounts = self.binCounts
         bestGain.withUnsafeMutableBufferPointer { gainBuffer in
             bestBin.withUnsafeMutableBufferPointer { binBuffer in
                 let gainOut = SharedPointer(gainBuffer.baseAddress!), binOut = SharedPointer(binBuffer.baseAddress!)

@@ -1,6 +1,7 @@
 // Depth-first CART growth (scikit-learn's DepthFirstTreeBuilder + BestSplitter semantics) over uint8 bin
 // codes. All scratch memory is allocated once per tree; nodes partition one row-index buffer in place.
 
+import CKernels
 import Foundation
 
 /// The split quality measure.
@@ -50,6 +51,9 @@ public struct BinnedRows: Sendable {
     public let targets: [Float]?
     /// Number of classes (classification) or 1.
     public let outputs: Int
+    /// Optional row-major copy of `codes` (`rowCodes[r * features + f]`), made by `withRowMajorCodes()`: a node with
+    /// few rows then reads its rows' codes from a few hundred kilobytes that stay in cache for its whole subtree.
+    public private(set) var rowCodes: [UInt8]?
 
     /// Bins `x` (`rows × columns`, row-major) with bins fitted on it.
     public init(x: UnsafeBufferPointer<Float>, rows: Int, columns: Int, labels: [Int32]?, targets: [Float]?, classes: Int, maxBins: Int = 256) {
@@ -69,6 +73,30 @@ public struct BinnedRows: Sendable {
 
     /// Number of features.
     public var features: Int { bins.features }
+
+    /// These rows with `rowCodes` filled in (a transposed copy of `codes`), as the forest's trees read small nodes.
+    public func withRowMajorCodes() -> BinnedRows {
+        guard rowCodes == nil else { return self }
+        var copy = self
+        let n = rows, f = features
+        var out = [UInt8](repeating: 0, count: n * f)
+        if n > 0, f > 0 {
+            out.withUnsafeMutableBufferPointer { o in
+                codes.withUnsafeBufferPointer { c in
+                    let block = 64
+                    for first in stride(from: 0, to: n, by: block) {
+                        let size = min(block, n - first)
+                        for feature in 0..<f {
+                            let column = c.baseAddress! + feature * n + first
+                            for j in 0..<size { o[(first + j) * f + feature] = column[j] }
+                        }
+                    }
+                }
+            }
+        }
+        copy.rowCodes = out
+        return copy
+    }
 }
 
 /// Grows one CART tree. Not thread-safe: each thread uses its own builder (they share the `BinnedRows`).
@@ -77,6 +105,7 @@ public final class CARTBuilder {
     let options: TreeOptions
     let classes: Int
     let isRegression: Bool
+    let hasRowCodes: Bool
     // Scratch, allocated once.
     let index: UnsafeMutableBufferPointer<Int32>
     let scratch: UnsafeMutableBufferPointer<Int32>
@@ -91,12 +120,16 @@ public final class CARTBuilder {
 
     /// Small nodes sort their codes instead of filling a 256-bin histogram.
     static let sortBelow = 96
+    /// Nodes with fewer rows read codes from the row-major copy when there is one (their rows' codes then fit in
+    /// L2 and serve the node's whole subtree); larger nodes read columns, which their many rows traverse nearly in order.
+    static let rowMajorBelow = 2048
 
     /// A builder for trees on `data`.
     public init(data: BinnedRows, options: TreeOptions) {
         self.data = data
         self.options = options
         self.isRegression = data.labels == nil
+        self.hasRowCodes = data.rowCodes != nil
         self.classes = data.outputs
         let stride = isRegression ? 2 : classes
         index = .allocate(capacity: max(1, data.rows))
@@ -141,7 +174,9 @@ public final class CARTBuilder {
         var stack = [Pending(start: 0, end: n, depth: 0, parent: -1, isLeft: true)]
         let features = data.features
         let msl = options.minSamplesLeaf
+        let rowCodes = data.rowCodes ?? []
         data.codes.withUnsafeBufferPointer { codes in
+          rowCodes.withUnsafeBufferPointer { rowMajor in
             while let job = stack.popLast() {
                 let count = job.end - job.start
                 let (w, impurity) = nodeStatistics(job.start, job.end, weights)
@@ -161,14 +196,14 @@ public final class CARTBuilder {
                     featureOrder.swapAt(drawn, pick)
                     let f = featureOrder[drawn]
                     drawn += 1
-                    let column = codes.baseAddress! + f * data.rows
-                    if evaluate(feature: f, column: column, job.start, job.end, weights, total: w, best: &best) { examined += 1 }
+                    let (column, step) = codeColumn(f, count: count, codes, rowMajor)
+                    if evaluate(feature: f, column: column, step: step, job.start, job.end, weights, total: w, best: &best) { examined += 1 }
                 }
                 guard best.feature >= 0 else { continue }
 
                 let (threshold, binThreshold) = splitPoint(best)
-                let column = codes.baseAddress! + best.feature * data.rows
-                let mid = partition(job.start, job.end, column: column, bin: binThreshold)
+                let (column, step) = codeColumn(best.feature, count: count, codes, rowMajor)
+                let mid = partition(job.start, job.end, column: column, step: step, bin: binThreshold)
                 // Weighted impurity decrease: W·imp − (W_L·imp_L + W_R·imp_R), in the criterion's units.
                 let decrease = w * impurity - childWeightedImpurity(best.cost)
                 importance[best.feature] += max(0, decrease)
@@ -177,8 +212,18 @@ public final class CARTBuilder {
                 stack.append(Pending(start: mid, end: job.end, depth: job.depth + 1, parent: node, isLeft: false))
                 stack.append(Pending(start: job.start, end: mid, depth: job.depth + 1, parent: node, isLeft: true))
             }
+          }
         }
         return tree
+    }
+
+    /// Where feature `f`'s code of row `r` is: `column[r * step]`, in the row-major copy for small nodes.
+    @inline(__always)
+    private func codeColumn(_ f: Int, count: Int, _ codes: UnsafeBufferPointer<UInt8>,
+                            _ rowMajor: UnsafeBufferPointer<UInt8>) -> (UnsafePointer<UInt8>, Int) {
+        // An empty buffer (no copy) may still have a base address, so the copy's presence is asked of `data`.
+        if count < Self.rowMajorBelow, hasRowCodes, let base = rowMajor.baseAddress { return (base + f, data.features) }
+        return (codes.baseAddress! + f * data.rows, 1)
     }
 
     /// The split's cost is `Σ_children W·imp` up to a criterion constant; turn it back into impurity units.
@@ -230,16 +275,16 @@ public final class CARTBuilder {
 
     /// Best split of `feature` for the node's rows; updates `best` when strictly better. Returns false
     /// when the feature is constant in the node.
-    private func evaluate(feature: Int, column: UnsafePointer<UInt8>, _ start: Int, _ end: Int,
+    private func evaluate(feature: Int, column: UnsafePointer<UInt8>, step: Int, _ start: Int, _ end: Int,
                           _ weights: UnsafeBufferPointer<Double>?, total: Double, best: inout Split) -> Bool {
         let n = end - start
-        if n < Self.sortBelow { return evaluateSorted(feature: feature, column: column, start, end, weights, best: &best) }
+        if n < Self.sortBelow { return evaluateSorted(feature: feature, column: column, step: step, start, end, weights, best: &best) }
         let stride = isRegression ? 2 : classes
         var lo = 255, hi = 0
         if isRegression {
             data.targets!.withUnsafeBufferPointer { y in
                 for i in start..<end {
-                    let r = Int(index[i]), c = Int(column[r]), wr = (weights?[r] ?? 1)
+                    let r = Int(index[i]), c = Int(column[r * step]), wr = (weights?[r] ?? 1)
                     binCount[c] += 1
                     binWeight[2 * c] += wr
                     binWeight[2 * c + 1] += wr * Double(y[r])
@@ -248,15 +293,14 @@ public final class CARTBuilder {
                 }
             }
         } else {
+            var range: (Int32, Int32) = (255, 0)
             data.labels!.withUnsafeBufferPointer { y in
-                for i in start..<end {
-                    let r = Int(index[i]), c = Int(column[r])
-                    binCount[c] += 1
-                    binWeight[c * stride + Int(y[r])] += (weights?[r] ?? 1)
-                    if c < lo { lo = c }
-                    if c > hi { hi = c }
+                withUnsafeMutableBytes(of: &range) { bounds in
+                    pipeline_class_histogram(column, step, index.baseAddress! + start, n, y.baseAddress!, weights?.baseAddress, stride,
+                                             binCount.baseAddress!, binWeight.baseAddress!, bounds.baseAddress!.assumingMemoryBound(to: Int32.self))
                 }
             }
+            lo = Int(range.0); hi = Int(range.1)
         }
         defer {
             for b in lo...hi { binCount[b] = 0 }
@@ -275,12 +319,12 @@ public final class CARTBuilder {
     }
 
     /// The small-node path: sort (code, position) keys and scan rows in code order.
-    private func evaluateSorted(feature: Int, column: UnsafePointer<UInt8>, _ start: Int, _ end: Int,
+    private func evaluateSorted(feature: Int, column: UnsafePointer<UInt8>, step: Int, _ start: Int, _ end: Int,
                                 _ weights: UnsafeBufferPointer<Double>?, best: inout Split) -> Bool {
         let n = end - start
         var lo = 255, hi = 0
         for i in 0..<n {
-            let c = UInt32(column[Int(index[start + i])])
+            let c = UInt32(column[Int(index[start + i]) * step])
             keys[i] = c << 24 | UInt32(i)
             lo = min(lo, Int(c)); hi = max(hi, Int(c))
         }
@@ -312,11 +356,11 @@ public final class CARTBuilder {
     }
 
     /// Stable partition of `index[start..<end]`: codes ≤ `bin` first. Returns the first right position.
-    private func partition(_ start: Int, _ end: Int, column: UnsafePointer<UInt8>, bin: UInt8) -> Int {
+    private func partition(_ start: Int, _ end: Int, column: UnsafePointer<UInt8>, step: Int, bin: UInt8) -> Int {
         var l = start, r = 0
         for i in start..<end {
             let row = index[i]
-            if column[Int(row)] <= bin { index[l] = row; l += 1 } else { scratch[r] = row; r += 1 }
+            if column[Int(row) * step] <= bin { index[l] = row; l += 1 } else { scratch[r] = row; r += 1 }
         }
         for j in 0..<r { index[l + j] = scratch[j] }
         return l

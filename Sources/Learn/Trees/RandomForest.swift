@@ -58,6 +58,7 @@ public struct ForestModel: Sendable {
     /// `workers` threads (default: one per core) take trees `w, w + workers, …`; the result does not depend on it.
     public static func fit(_ data: BinnedRows, options: ForestOptions, workers requested: Int? = nil,
                            generator: @Sendable (Int) -> SeededGenerator) -> ForestModel {
+        let data = data.withRowMajorCodes()
         let n = data.rows, count = options.trees
         let drawn = options.bootstrap ? max(1, Int((options.maxSamples * Double(n)).rounded(.down))) : n
         let slots = UnsafeMutableBufferPointer<(TreeModel, [Double], [Double])?>.allocate(capacity: count)
@@ -86,25 +87,56 @@ public struct ForestModel: Sendable {
         }
         var trees: [TreeModel] = []
         var importances = [Double](repeating: 0, count: data.features)
+        var bags: [[Double]] = []
+        for i in 0..<count {
+            let (tree, importance, weights) = slots[i]!
+            trees.append(tree)
+            bags.append(weights)
+            let total = importance.reduce(0, +)
+            if total > 0 { for f in 0..<importances.count { importances[f] += importance[f] / total / Double(count) } }
+        }
         var oobSum = [Double](repeating: 0, count: options.bootstrap ? n * data.outputs : 0)
         var oobVotes = [Int](repeating: 0, count: options.bootstrap ? n : 0)
-        data.codes.withUnsafeBufferPointer { codes in
-            for i in 0..<count {
-                let (tree, importance, weights) = slots[i]!
-                trees.append(tree)
-                let total = importance.reduce(0, +)
-                if total > 0 { for f in 0..<importances.count { importances[f] += importance[f] / total / Double(count) } }
-                guard options.bootstrap else { continue }
-                for r in 0..<n where weights[r] == 0 {
-                    let leaf = tree.leaf(codes: codes, row: r, rows: n)
-                    for k in 0..<data.outputs { oobSum[r * data.outputs + k] += Double(tree.value[leaf * data.outputs + k]) }
-                    oobVotes[r] += 1
-                }
-            }
-        }
+        if options.bootstrap { outOfBag(data, trees: trees, bags: bags, workers: workers, sums: &oobSum, votes: &oobVotes) }
         var oob: Double?
         if options.bootstrap, oobVotes.contains(where: { $0 > 0 }) { oob = oobScore(data, sums: oobSum, votes: oobVotes) }
         return ForestModel(trees: trees, outputs: data.outputs, importances: importances, oobScore: oob)
+    }
+
+    /// Adds each tree's leaf values to the rows it did not draw (`bags[tree][row] == 0`) and counts those votes.
+    /// Workers take fixed blocks of rows and add trees in tree order, so the sums equal a serial loop's.
+    /// Descents read the row-major codes, so a row's path reads one short slice instead of columns far apart.
+    static func outOfBag(_ data: BinnedRows, trees: [TreeModel], bags: [[Double]], workers: Int,
+                         sums: inout [Double], votes: inout [Int]) {
+        let n = data.rows, features = data.features, k = data.outputs
+        let block = 128, blocks = (n + block - 1) / block
+        sums.withUnsafeMutableBufferPointer { sumBuffer in
+            votes.withUnsafeMutableBufferPointer { voteBuffer in
+                let rowCodes = data.rowCodes ?? data.withRowMajorCodes().rowCodes!
+                rowCodes.withUnsafeBufferPointer { codeBuffer in
+                    let sumOut = SharedPointer(sumBuffer.baseAddress!), voteOut = SharedPointer(voteBuffer.baseAddress!)
+                    let codes = SharedPointer(codeBuffer.baseAddress!)
+                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                        var b = worker
+                        while b < blocks {
+                            let first = b * block, size = min(block, n - first)
+                            for (t, tree) in trees.enumerated() {
+                                bags[t].withUnsafeBufferPointer { bag in
+                                    tree.value.withUnsafeBufferPointer { value in
+                                        for j in 0..<size where bag[first + j] == 0 {
+                                            let r = first + j, leaf = tree.leaf(rowCodes: codes.base + r * features)
+                                            for c in 0..<k { sumOut[r * k + c] += Double(value[leaf * k + c]) }
+                                            voteOut[r] += 1
+                                        }
+                                    }
+                                }
+                            }
+                            b += workers
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Accuracy (classification) or R² (regression) of the out-of-bag predictions, over rows left out at least once.

@@ -110,6 +110,22 @@ public struct TreeModel: Sendable, Equatable {
         return node
     }
 
+    /// The leaf reached by one row of bin codes (`row[f]` is feature `f`'s code).
+    @inline(__always)
+    public func leaf(rowCodes row: UnsafePointer<UInt8>) -> Int {
+        feature.withUnsafeBufferPointer { f in
+            binThreshold.withUnsafeBufferPointer { t in
+                left.withUnsafeBufferPointer { l in
+                    right.withUnsafeBufferPointer { r in
+                        var node = 0
+                        while f[node] >= 0 { node = Int(row[Int(f[node])] <= t[node] ? l[node] : r[node]) }
+                        return node
+                    }
+                }
+            }
+        }
+    }
+
     /// Adds `weight × value(leaf)` of every row of `rows × features` row-major `x` into `out` (`rows × outputs`).
     public func accumulate(_ x: UnsafeBufferPointer<Float>, rows: Int, features: Int, weight: Float = 1, into out: UnsafeMutableBufferPointer<Float>) {
         value.withUnsafeBufferPointer { v in
