@@ -191,7 +191,7 @@ public struct SearchStage: StageKind {
         let rungs = TrialSchedule.rungs(min: lo, max: hi, eta: eta)
         switch type {
         case "successive_halving": return .successiveHalving(rungs: rungs, eta: eta)
-        case "asha": return .asha(rungs: rungs, eta: eta)
+        case "asha": return .asha(ASHA(minBudget: lo, maxBudget: hi, eta: eta))
         case "hyperband": return .hyperband(min: lo, max: hi, eta: eta)
         default: return .median(rungs: rungs)
         }

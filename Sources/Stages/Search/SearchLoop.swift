@@ -5,7 +5,7 @@ import Learn
 enum TrialSchedule: Sendable {
     case plain
     case successiveHalving(rungs: [Int], eta: Int)
-    case asha(rungs: [Int], eta: Int)
+    case asha(ASHA)
     case hyperband(min: Int, max: Int, eta: Int)
     case median(rungs: [Int])
 
@@ -87,8 +87,8 @@ struct SearchLoop {
                 if configs.isEmpty { break }
                 try halve(configs, rungs: bracket.rungs, eta: eta, total: total)
             }
-        case let .asha(rungs, eta):
-            try asha(rungs: rungs, eta: eta)
+        case let .asha(rule):
+            try asha(rule)
         case let .median(rungs):
             try median(rungs: rungs)
         }
@@ -143,25 +143,30 @@ struct SearchLoop {
         }
     }
 
-    /// ASHA (Li et al. 2020) made deterministic: each slot of a batch promotes the best not-yet-promoted
-    /// trial in the top 1/η of the highest rung that has one, else starts a new configuration at the lowest
-    /// rung. Results are folded in batch by batch, in trial order.
-    private mutating func asha(rungs: [Int], eta: Int) throws {
-        var promoted = Set<[Int]>()   // [trial, rung level]
+    /// ASHA (Li et al. 2020) made deterministic: each slot of a batch takes the search core's next job
+    /// (`ASHA.nextJob`: promote the best not-yet-promoted trial in the top 1/η of the highest rung that has one,
+    /// else start a new configuration at the lowest rung), given the results so far and the batch's earlier
+    /// promotions. Results are folded in batch by batch; ties at a rung go to the lower trial index.
+    private mutating func asha(_ rule: ASHA) throws {
+        let rungs = rule.rungs
         var assignments: [Int: SearchAssignment] = [:]
-        let total = Self.halvingCost(trials, rungs: rungs.count, eta: eta)
+        let total = Self.halvingCost(trials, rungs: rungs.count, eta: rule.eta)
         while true {
+            // Sorted by trial, so within a rung the core ranks equal losses by trial index.
+            let seen = results.map { ASHA.Result(trial: $0.row.index, rung: rungs.firstIndex(of: $0.row.budget!)!, loss: $0.loss) }
+                .sorted { $0.trial < $1.trial }
             var jobs: [TrialJob] = []
-            var claimed = Set<Int>()
+            var running: [(trial: Int, rung: Int)] = []
             for _ in 0..<batchSize {
-                if let (trial, level) = promotable(rungs: rungs, eta: eta, promoted: promoted, claimed: claimed) {
-                    promoted.insert([trial, level])
-                    claimed.insert(trial)
-                    jobs.append(TrialJob(index: trial, assignment: assignments[trial]!, budget: rungs[level + 1]))
-                } else if let fresh = try sample(1).first {
-                    assignments[fresh.index] = fresh.assignment
-                    claimed.insert(fresh.index)
-                    jobs.append(TrialJob(index: fresh.index, assignment: fresh.assignment, budget: rungs[0]))
+                switch rule.nextJob(results: seen, running: running) {
+                case let .promote(trial, rung):
+                    running.append((trial, rung))
+                    jobs.append(TrialJob(index: trial, assignment: assignments[trial]!, budget: rungs[rung]))
+                case .newTrial:
+                    if let fresh = try sample(1).first {
+                        assignments[fresh.index] = fresh.assignment
+                        jobs.append(TrialJob(index: fresh.index, assignment: fresh.assignment, budget: rungs[0]))
+                    }
                 }
             }
             if jobs.isEmpty { break }
@@ -176,17 +181,6 @@ struct SearchLoop {
         for position in results.indices where last[results[position].row.index] != position && results[position].row.status == "complete" {
             results[position].row.status = "promoted"
         }
-    }
-
-    private func promotable(rungs: [Int], eta: Int, promoted: Set<[Int]>, claimed: Set<Int>) -> (Int, Int)? {
-        for level in stride(from: rungs.count - 2, through: 0, by: -1) {
-            let atRung = results.filter { $0.row.budget == rungs[level] }
-            let top = Self.ranked(atRung).prefix(atRung.count / eta)
-            if let best = top.first(where: { !promoted.contains([$0.row.index, level]) && !claimed.contains($0.row.index) }) {
-                return (best.row.index, level)
-            }
-        }
-        return nil
     }
 
     /// Median stopping rule (Golovin et al. 2017) at rung granularity: after each rung a trial stops when its
