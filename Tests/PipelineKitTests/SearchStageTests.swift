@@ -160,6 +160,30 @@ final class SearchStageTests: XCTestCase {
         XCTAssertEqual(Set(rows.filter { $0["budget"] == "6" }.map { Int($0["trial"]!)! }), best)
     }
 
+    func testASHAPromotesAtMostATopThirdPerRungAndOnlyFromTheRungBelow() throws {
+        try writeSearch("""
+        space:
+          train.l2: {type: log_uniform, low: 1.0e-4, high: 10.0}
+        trials: 9
+        batch: 3
+        early_stopping: {type: asha, budget: train.epochs, min: 2, max: 18, eta: 3}
+        """)
+        XCTAssertTrue(try bench.run().succeeded)
+        let rows = try trialRows()
+        let atRung = { (budget: String) in rows.filter { $0["budget"] == budget }.map { Int($0["trial"]!)! } }
+        XCTAssertEqual(Set(rows.map { $0["budget"]! }), ["2", "6", "18"])
+        XCTAssertEqual(atRung("2").count, 9, "every configuration starts at the lowest rung")
+        // Li et al.: at any time at most ⌊n_k / η⌋ of rung k's n_k results have been promoted, so at most that many at the end.
+        XCTAssertLessThanOrEqual(atRung("6").count, atRung("2").count / 3)
+        XCTAssertLessThanOrEqual(atRung("18").count, atRung("6").count / 3)
+        XCTAssertGreaterThan(atRung("18").count, 0)
+        XCTAssertTrue(Set(atRung("6")).isSubset(of: Set(atRung("2"))) && Set(atRung("18")).isSubset(of: Set(atRung("6"))))
+        // A promotion is a trial's best-ranked result at the rung below when it was made: the overall best of rung 2 is promoted.
+        let rung2 = rows.filter { $0["budget"] == "2" }.map { (Double($0["accuracy"]!)!, Int($0["trial"]!)!) }
+        XCTAssertTrue(atRung("6").contains(rung2.sorted { ($0.0, -$0.1) > ($1.0, -$1.1) }[0].1))
+        XCTAssertEqual(rows.filter { $0["budget"] == "18" }.map { $0["status"] }, Array(repeating: "complete", count: atRung("18").count))
+    }
+
     func testHyperbandBracketsFollowLiEtAl() {
         // R = 27, η = 3 (Li et al. 2018, Table 1): s = 3…0 start 27, 12, 6, 4 configurations at 1, 3, 9, 27.
         let brackets = SearchLoop.hyperbandBrackets(min: 1, max: 27, eta: 3)
