@@ -37,7 +37,8 @@ final class TrialSession: TrialRunner, @unchecked Sendable {
     func runShared(target: String, batch: [[TrialOverride]]) throws {
         let graph = pipeline.graph
         let changed = Set(batch.joined().map(\.stage))
-        let shared = graph.order.filter { graph.withUpstream([target]).contains($0) && graph.withUpstream([$0]).isDisjoint(with: changed) }
+        let trial = graph.withUpstream([target])
+        let shared = graph.order.filter { trial.contains($0) && graph.withUpstream([$0]).isDisjoint(with: changed) }
         guard !shared.isEmpty else { return }
         _ = try run(nodes: shared.map { graph.nodes[$0]! })
     }
