@@ -85,7 +85,7 @@ final class DecisionTreeTests: XCTestCase {
         var x: [Float] = []
         for i in 0..<1000 { x.append(Float(i)) }
         let bins = x.withUnsafeBufferPointer { FeatureBins.fit($0, rows: 1000, columns: 1, maxBins: 4) }
-        // numpy.percentile(arange(1000), [25, 50, 75], method="midpoint") = [249.5, 499.5, 749.5]
+        // numpy.percentile(arange(1000), [25, 50, 75], method="averaged_inverted_cdf") = [249.5, 499.5, 749.5]
         XCTAssertEqual(bins.edges[0], [249.5, 499.5, 749.5])
         XCTAssertEqual(bins.code(249.5, feature: 0), 0)
         XCTAssertEqual(bins.code(249.6, feature: 0), 1)

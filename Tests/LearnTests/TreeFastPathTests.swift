@@ -12,8 +12,10 @@ final class TreeFastPathTests: XCTestCase {
     }
 
     func testCountedQuantileBinsMatchNumpy() {
-        // numpy.percentile(v, numpy.linspace(0, 100, 17)[1:-1], method="midpoint") with v as above (float32).
-        let expected: [Double] = [16.0, 32.0, 48.0, 63.5, 79.5, 94.5, 109.0, 124.5, 139.5, 154.5, 170.0, 185.5, 203.0, 220.0, 238.0]
+        // numpy 2.4.6: numpy.percentile(v, numpy.linspace(0, 100, 17)[1:-1], method="averaged_inverted_cdf") with v as
+        // above (float32 → float64), scikit-learn 1.9's quantile binning. (method="midpoint" would give 79.5 and 139.5
+        // for the 5th and 9th edges.)
+        let expected: [Double] = [16.0, 32.0, 48.0, 63.5, 79.0, 94.5, 109.0, 124.5, 140.0, 154.5, 170.0, 185.5, 203.0, 220.0, 238.0]
         let bins = Self.wholeNumbers.withUnsafeBufferPointer { FeatureBins.fit($0, rows: 1000, columns: 1, maxBins: 16) }
         XCTAssertEqual(bins.edges[0], expected)
         XCTAssertEqual(bins.values[0], [])

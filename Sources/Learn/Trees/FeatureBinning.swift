@@ -36,7 +36,7 @@ public struct FeatureBins: Sendable, Equatable {
 
     /// Fits edges on `rows × columns` row-major values: one bin per distinct value when a feature has at
     /// most `maxBins` of them (edges at midpoints computed like scikit-learn, `a/2 + b/2` in double), else
-    /// `maxBins` quantile bins (midpoint percentiles of the values, as HistGradientBoosting's binner).
+    /// `maxBins` quantile bins (percentiles of the values, as HistGradientBoosting's binner).
     public static func fit(_ x: UnsafeBufferPointer<Float>, rows: Int, columns: Int, maxBins: Int = 256) -> FeatureBins {
         precondition(maxBins >= 2 && maxBins <= 256, "maxBins must be in 2…256")
         var all = [[Double]](repeating: [], count: columns)
@@ -129,15 +129,25 @@ public struct FeatureBins: Sendable, Equatable {
         return edges
     }
 
-    /// Quantile edges: numpy.percentile(values, linspace(0, 100, maxBins + 1)[1:-1], method="midpoint"), given the
-    /// `i`-th smallest value; edges that do not increase or reach the maximum are dropped.
+    /// Quantile edges as scikit-learn's HistGradientBoosting binner (1.9): numpy.percentile(values,
+    /// linspace(0, 100, maxBins + 1)[1:-1], method="averaged_inverted_cdf"), given the `i`-th smallest value, with
+    /// numpy's arithmetic step for step (virtual index n·q − 1; on a whole index the two neighbours are averaged,
+    /// otherwise the upper one is taken). Edges that do not increase or reach the maximum are dropped.
+    ///
+    /// The method matters beyond matching thresholds: with the older "midpoint" percentiles, 100 iterations of
+    /// softmax boosting on Fashion-MNIST (scikit-learn's own grower, fed those bins) grow 20-row leaves of near-zero
+    /// hessian whose Newton steps diverge, ending at 0.81 test accuracy instead of 0.90.
     private static func quantileEdges(rows: Int, maxBins: Int, _ sorted: (Int) -> Float) -> [Double] {
         var edges: [Double] = []
         let top = Double(sorted(rows - 1))
+        let step = 100.0 / Double(maxBins)
         for q in 1..<maxBins {
-            let position = Double(q) / Double(maxBins) * Double(rows - 1)
-            let lo = Int(position.rounded(.down)), hi = Int(position.rounded(.up))
-            let value = (Double(sorted(lo)) + Double(sorted(hi))) / 2
+            let virtual = Double(rows) * (Double(q) * step / 100) - 1
+            let floor = virtual.rounded(.down)
+            let below = min(max(Int(floor), 0), rows - 1), above = min(max(Int(floor) + 1, 0), rows - 1)
+            let a = Double(sorted(below)), b = Double(sorted(above))
+            // numpy's lerp at t = 0.5 and t = 1: b − (b − a)·(1 − t).
+            let value = virtual == floor ? b - (b - a) * 0.5 : b
             if edges.last.map({ value > $0 }) ?? true, value < top { edges.append(value) }
         }
         return edges
