@@ -8,7 +8,8 @@ enum StageFingerprint {
     /// Fingerprint inputs for `node`, given the content hash of each bound input by key.
     static func inputs(for node: StageNode, seed: UInt64, inputHashes: [String: String], baseDirectory: String) throws -> FingerprintInputs {
         FingerprintInputs(stage: node.name, kind: node.spec.kind, kindVersion: node.signature.version, params: node.spec.params, seed: seed,
-                          inputs: inputHashes, files: try fileHashes(for: node, baseDirectory: baseDirectory))
+                          inputs: inputHashes, files: try fileHashes(for: node, baseDirectory: baseDirectory),
+                          pluginVersions: node.signature.pluginVersions(node.spec.params))
     }
 
     /// Content hashes of the files named by path parameters, keyed `param` or `param[i]` for lists.

@@ -24,10 +24,12 @@ public struct FingerprintInputs: Sendable, Equatable {
     public let inputs: [String: String]
     /// Content hash of each file a path parameter names, by parameter.
     public let files: [String: String]
+    /// Versions of the plug-ins the parameters select, past version 1 (`StageSignature.pluginVersions`).
+    public let pluginVersions: [String: Int]
 
     /// Creates fingerprint inputs.
     public init(stage: String, kind: String, kindVersion: Int, params: [String: ParamValue], seed: UInt64,
-                inputs: [String: String], files: [String: String]) {
+                inputs: [String: String], files: [String: String], pluginVersions: [String: Int] = [:]) {
         self.stage = stage
         self.kind = kind
         self.kindVersion = kindVersion
@@ -35,11 +37,13 @@ public struct FingerprintInputs: Sendable, Equatable {
         self.seed = seed
         self.inputs = inputs
         self.files = files
+        self.pluginVersions = pluginVersions
     }
 
-    /// The canonical text that is hashed.
+    /// The canonical text that is hashed. `plugin_versions` appears only when a plug-in is past version 1, so
+    /// stages using none keep the fingerprints they had before plug-ins had versions.
     public var canonicalText: String {
-        let value = ParamValue.map([
+        var fields: [String: ParamValue] = [
             "format": .int(Self.storeFormatVersion),
             "kind": .string(kind),
             "stage": .string(stage),
@@ -48,8 +52,9 @@ public struct FingerprintInputs: Sendable, Equatable {
             "seed": .string(String(seed)),
             "inputs": .map(inputs.mapValues { .string($0) }),
             "files": .map(files.mapValues { .string($0) }),
-        ])
-        return value.canonicalJSON
+        ]
+        if !pluginVersions.isEmpty { fields["plugin_versions"] = .map(pluginVersions.mapValues { .int($0) }) }
+        return ParamValue.map(fields).canonicalJSON
     }
 
     /// The fingerprint: lowercase hex SHA-256 of the canonical text.

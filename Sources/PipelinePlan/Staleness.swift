@@ -37,7 +37,7 @@ public enum StaleReason: Sendable, Equatable, CustomStringConvertible {
         case let .fileChanged(key, a, b): return "file of '\(key)' changed: \(short(a)) -> \(short(b))"
         case let .upstreamStale(names): return "upstream will run: \(names.joined(separator: ", "))"
         case let .outputMissing(name): return "output '\(name)' missing from the cache"
-        case .implementationChanged: return "tool or kind implementation version changed"
+        case .implementationChanged: return "tool, kind or plug-in implementation version changed"
         }
     }
 }

@@ -169,3 +169,19 @@ final class FingerprintTests: XCTestCase {
         XCTAssertNotEqual(i.fingerprint, d.fingerprint)
     }
 }
+
+extension FingerprintTests {
+    func testPluginVersionsAreInItOnlyWhenGiven() {
+        let none = FingerprintInputs(stage: "m", kind: "k", kindVersion: 1, params: [:], seed: 0, inputs: [:], files: [:])
+        // Stages whose parameters select no versioned plug-in keep the text (and fingerprint) they had before.
+        XCTAssertEqual(none.canonicalText,
+                       #"{"files":{},"format":1,"inputs":{},"kind":"k","kind_version":1,"params":{},"seed":"0","stage":"m"}"#)
+        let v2 = FingerprintInputs(stage: "m", kind: "k", kindVersion: 1, params: [:], seed: 0, inputs: [:], files: [:],
+                                   pluginVersions: ["random_forest": 2])
+        let v3 = FingerprintInputs(stage: "m", kind: "k", kindVersion: 1, params: [:], seed: 0, inputs: [:], files: [:],
+                                   pluginVersions: ["random_forest": 3])
+        XCTAssertTrue(v2.canonicalText.contains(#""plugin_versions":{"random_forest":2}"#), v2.canonicalText)
+        XCTAssertNotEqual(none.fingerprint, v2.fingerprint)
+        XCTAssertNotEqual(v2.fingerprint, v3.fingerprint)
+    }
+}

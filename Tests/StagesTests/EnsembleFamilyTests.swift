@@ -122,3 +122,22 @@ final class EnsembleFamilyTests: XCTestCase {
                        ["base (random_forest): random_forest: max_samples 0.5 needs bootstrap: true (without bootstrap every tree sees every row)"])
     }
 }
+
+extension EnsembleFamilyTests {
+    /// The families whose numbers changed (tree binning, version 2) are found wherever a stage's parameters name
+    /// them, so only stages fitting them are recomputed; other families (version 1) leave the fingerprint alone.
+    func testVersionedFamiliesAreFoundAnywhereInTheParameters() {
+        let catalog = ModelFamilyCatalog.builtIn
+        XCTAssertEqual(catalog.family("random_forest")?.version, 2)
+        XCTAssertEqual(catalog.family("logistic_regression")?.version, 1)
+        let params: ParamValue = .map([
+            "model": .map(["type": .string("stacking"), "members": .list([stump, .string("hist_gradient_boosting"),
+                                                                          .map(["type": .string("logistic_regression")])])]),
+            "epochs": .int(3),
+        ])
+        XCTAssertEqual(catalog.versions(in: params), ["decision_tree": 2, "hist_gradient_boosting": 2])
+        XCTAssertEqual(catalog.versions(in: .map(["model": .map(["type": .string("svm")])])), [:])
+        XCTAssertEqual(TrainStage().signature.pluginVersions(["model": .string("adaboost")]), ["adaboost": 2])
+        XCTAssertEqual(TrainStage().signature.pluginVersions(["model": .map(["type": .string("mlp")])]), [:])
+    }
+}

@@ -109,11 +109,16 @@ public struct StageSignature: Sendable {
     public let outputs: @Sendable (KindCheckContext) -> [OutputDecl]
     /// Kind-specific checks beyond declared types (files exist, a named input is present, …).
     public let check: @Sendable (KindCheckContext) -> [KindProblem]
+    /// Versions of the plug-ins the parameters select (e.g. the model families a `model:` names), by plug-in name,
+    /// for those past version 1. Like `version`, they go into the fingerprint, so changing one plug-in's numbers
+    /// invalidates only the stages that use it.
+    public let pluginVersions: @Sendable ([String: ParamValue]) -> [String: Int]
 
     /// Declares a kind.
     public init(kind: String, summary: String, version: Int = 1, params: [ParamDecl], inputs: [InputRule],
                 outputs: @escaping @Sendable (KindCheckContext) -> [OutputDecl],
-                check: @escaping @Sendable (KindCheckContext) -> [KindProblem] = { _ in [] }) {
+                check: @escaping @Sendable (KindCheckContext) -> [KindProblem] = { _ in [] },
+                pluginVersions: @escaping @Sendable ([String: ParamValue]) -> [String: Int] = { _ in [:] }) {
         self.kind = kind
         self.summary = summary
         self.version = version
@@ -121,6 +126,7 @@ public struct StageSignature: Sendable {
         self.inputs = inputs
         self.outputs = outputs
         self.check = check
+        self.pluginVersions = pluginVersions
     }
 
     /// The names of parameters of type `.path`: files the stage reads, whose contents go into its fingerprint.

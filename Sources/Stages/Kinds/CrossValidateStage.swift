@@ -33,7 +33,8 @@ public struct CrossValidateStage: StageKind {
             ] + FoldFitting.trainingKeys.compactMap { train[$0] },
             inputs: [InputRule(.dataset)],
             outputs: { _ in [OutputDecl("metrics", .metrics), OutputDecl("summary", .metrics)] },
-            check: { context in Self.check(context) })
+            check: { context in Self.check(context) },
+            pluginVersions: { params in ModelFamilyCatalog.builtIn.versions(in: .map(params)) })
     }
 
     static func check(_ context: KindCheckContext) -> [KindProblem] {

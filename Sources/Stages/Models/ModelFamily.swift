@@ -126,12 +126,16 @@ public protocol ModelFamily: Sendable {
     func read(from group: HDF5Group) throws -> any FittedModel
     /// Extra checks on the `model:` mapping beyond types and ranges (e.g. one option excluding another).
     func check(_ params: [String: ParamValue]) -> [String]
+    /// The implementation's version: bump it when the family fits something different for the same parameters
+    /// and data, so stages that fit it are recomputed instead of served from the cache (1 by default).
+    var version: Int { get }
 }
 
 extension ModelFamily {
     /// The family name.
     public var name: String { declaration.name }
     public func check(_ params: [String: ParamValue]) -> [String] { [] }
+    public var version: Int { 1 }
 }
 
 /// The registry of plug-in model families.
@@ -158,6 +162,28 @@ public struct ModelFamilyCatalog: Sendable {
 
     /// The family called `name`.
     public func family(_ name: String) -> (any ModelFamily)? { families[name] }
+
+    /// Versions of the families past version 1 named anywhere in `value` — a `model:` mapping or its one-word
+    /// form, ensemble members nested in it, or a stage's whole parameter map — by family name
+    /// (`StageSignature.pluginVersions`). Any string equal to such a family's name counts: a false match only
+    /// costs a recomputation, a missed one would serve stale numbers.
+    public func versions(in value: ParamValue) -> [String: Int] {
+        var found: [String: Int] = [:]
+        func visit(_ value: ParamValue) {
+            switch value {
+            case .string(let name):
+                if let family = families[name], family.version > 1 { found[name] = family.version }
+            case .map(let fields):
+                fields.values.forEach(visit)
+            case .list(let items):
+                items.forEach(visit)
+            default:
+                break
+            }
+        }
+        visit(value)
+        return found
+    }
 
     /// The `model:` variants of every family, in registration order.
     public var declarations: [UnionVariant] { order.map { families[$0]!.declaration } }
