@@ -139,5 +139,9 @@ extension EnsembleFamilyTests {
         XCTAssertEqual(catalog.versions(in: .map(["model": .map(["type": .string("svm")])])), [:])
         XCTAssertEqual(TrainStage().signature.pluginVersions(["model": .string("adaboost")]), ["adaboost": 2])
         XCTAssertEqual(TrainStage().signature.pluginVersions(["model": .map(["type": .string("mlp")])]), [:])
+        XCTAssertEqual(CrossValidateStage().signature.pluginVersions(["models": .map(["a": .string("random_forest")])]), ["random_forest": 2])
+        // A search whose space chooses among families.
+        let space: ParamValue = .map(["cv.model.type": .map(["type": .string("choice"), "values": .list([.string("random_forest"), .string("svm")])])])
+        XCTAssertEqual(SearchStage().signature.pluginVersions(["space": space]), ["random_forest": 2])
     }
 }

@@ -30,7 +30,10 @@ public struct SearchStage: StageKind {
                 [OutputDecl("trials", .metrics), OutputDecl("trials_csv", .files)]
                     + (context.params["best"] == nil ? [] : [OutputDecl("best_model", .model)])
             },
-            check: { context in Self.check(context) })
+            check: { context in Self.check(context) },
+            // Families a `space:` chooses among (`cv.model.type: [random_forest, svm]`); the objective stage's own
+            // model reaches the search's fingerprint through its output's content hash.
+            pluginVersions: { params in ModelFamilyCatalog.builtIn.versions(in: .map(params)) })
     }
 
     static func check(_ context: KindCheckContext) -> [KindProblem] {
