@@ -94,7 +94,7 @@ struct StageExecution: Sendable {
         let context = StageContext(
             stage: node.name, params: node.spec.params, inputs: inputs, inputOrder: node.inputs.map(\.key),
             outputDirectory: scratch, checkpointDirectory: checkpoints, baseDirectory: pipeline.spec.baseDirectory, seed: pipeline.spec.seed,
-            provenance: Provenance(stage: node.name, kind: node.spec.kind, fingerprint: fingerprint, pipeline: pipeline.spec.name),
+            provenance: Provenance(stage: node.name, kind: node.spec.kind, fingerprint: fingerprint),
             trials: trials, collective: collective, report: report)
         let start = Date()
         let result = try kind.run(context)

@@ -6,8 +6,9 @@ import PipelineStore
 /// Hashed as canonical JSON (sorted keys, no whitespace) so cosmetic changes to the YAML — key order,
 /// comments, stage order, quoting that does not change a value — never invalidate the cache.
 public struct FingerprintInputs: Sendable, Equatable {
-    /// Cache layout version of the tool; bumping it invalidates every cached result.
-    public static let storeFormatVersion = 1
+    /// Cache layout version of the tool; bumping it invalidates every cached result. 2: artifacts no longer
+    /// carry the producing pipeline's name, so results cached by format 1 (which do) are not reused.
+    public static let storeFormatVersion = 2
 
     /// The stage's name: it seeds the stage's random stream and is stamped into its artifacts, so two
     /// stages with the same kind, parameters and inputs still compute different things.
@@ -41,7 +42,7 @@ public struct FingerprintInputs: Sendable, Equatable {
     }
 
     /// The canonical text that is hashed. `plugin_versions` appears only when a plug-in is past version 1, so
-    /// stages using none keep the fingerprints they had before plug-ins had versions.
+    /// bumping one plug-in's version changes the fingerprints of the stages using it and of no other.
     public var canonicalText: String {
         var fields: [String: ParamValue] = [
             "format": .int(Self.storeFormatVersion),

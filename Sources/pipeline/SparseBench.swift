@@ -43,7 +43,7 @@ enum SparseBench {
             let path = scratch + "/model-\(UUID().uuidString).h5"
             defer { try? FileManager.default.removeItem(atPath: path) }
             try StoredModel(model: .network(s), classNames: [], sampleShape: s.inputShape)
-                .write(to: path, provenance: Provenance(stage: "bench", kind: "bench", fingerprint: "-", pipeline: "bench"), attributes: [:])
+                .write(to: path, provenance: Provenance(stage: "bench", kind: "bench", fingerprint: "-"), attributes: [:])
             return (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
         }
         var unmasked = snapshot

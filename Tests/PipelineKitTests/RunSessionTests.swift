@@ -191,3 +191,27 @@ final class RunSessionTests: XCTestCase {
         XCTAssertEqual(lock.stages["train"]!.params["epochs"], .int(40))
     }
 }
+
+extension RunSessionTests {
+    /// Two pipelines in one directory share the cache; a stage they both declare identically is computed once.
+    /// Its artifact must not depend on which pipeline computed it: restored into the second pipeline, every
+    /// output hash (and so every downstream fingerprint) equals a run of that pipeline on a fresh cache.
+    func testASharedStageRestoresTheBytesAFreshRunWrites() throws {
+        let text = try String(contentsOfFile: bench.path("p.yaml"), encoding: .utf8)
+        try bench.write("q.yaml", text.replacingOccurrences(of: "name: small", with: "name: other"))
+        XCTAssertTrue(try bench.run("q.yaml").succeeded)
+        let shared = try bench.run()
+        XCTAssertEqual(shared.stages(.ran), [], "every stage of p is identical to q's and comes from the cache")
+
+        let fresh = try Workbench()
+        defer { fresh.remove() }
+        try fresh.writeBlobs()
+        try fresh.writePipeline()
+        XCTAssertTrue(try fresh.run().succeeded)
+        let a = try bench.lockfile(), b = try fresh.lockfile()
+        for (name, record) in b.stages {
+            XCTAssertEqual(a.stages[name]?.fingerprint, record.fingerprint, name)
+            XCTAssertEqual(a.stages[name]?.outputs.mapValues(\.hash), record.outputs.mapValues(\.hash), name)
+        }
+    }
+}

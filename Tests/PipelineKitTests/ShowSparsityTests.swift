@@ -19,7 +19,7 @@ final class ShowSparsityTests: XCTestCase {
         snapshot.recordMasks(mask, network: net)
         let path = bench.path("pruned.h5")
         try StoredModel(model: .network(snapshot), classNames: [], sampleShape: [8])
-            .write(to: path, provenance: Provenance(stage: "s", kind: "prune", fingerprint: "f", pipeline: "p"), attributes: [:])
+            .write(to: path, provenance: Provenance(stage: "s", kind: "prune", fingerprint: "f"), attributes: [:])
         let text = try ArtifactInspector.describe(path)
         let rows = text.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
         // Layer 0: 32 weights (8 kept) + 4 biases; FLOPs 2·32 + 4 dense, 2·8 + 4 effective; bytes 36·4 dense,

@@ -32,7 +32,7 @@ enum Classical {
     static func roundTrip(_ model: any FittedModel, in directory: String) throws -> any FittedModel {
         let path = directory + "/\(UUID().uuidString).h5"
         try StoredModel(model: .fitted(model), classNames: [], sampleShape: [model.features])
-            .write(to: path, provenance: Provenance(stage: "t", kind: "train", fingerprint: "0", pipeline: "p"), attributes: [:])
+            .write(to: path, provenance: Provenance(stage: "t", kind: "train", fingerprint: "0"), attributes: [:])
         guard case .fitted(let back) = try StoredModel.read(from: path).model else { throw StageError("not a plug-in model") }
         return back
     }
@@ -47,7 +47,7 @@ enum Classical {
     static func dataset(_ model: any FittedModel, _ name: String, in directory: String) throws -> [Double] {
         let path = directory + "/\(UUID().uuidString).h5"
         try StoredModel(model: .fitted(model), classNames: [], sampleShape: [model.features])
-            .write(to: path, provenance: Provenance(stage: "t", kind: "train", fingerprint: "0", pipeline: "p"), attributes: [:])
+            .write(to: path, provenance: Provenance(stage: "t", kind: "train", fingerprint: "0"), attributes: [:])
         let file = try HDF5File.open(path)
         defer { try? file.close() }
         return try file.root.dataset(name).read(as: Double.self)

@@ -14,7 +14,7 @@ struct StageHarness {
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
 
-    static let provenance = Provenance(stage: "test", kind: "test", fingerprint: "0", pipeline: "test")
+    static let provenance = Provenance(stage: "test", kind: "test", fingerprint: "0")
 
     /// Writes a dataset artifact named `name` and returns it as an input.
     func input(_ name: String, _ dataset: Dataset) throws -> StageInput {
@@ -38,7 +38,7 @@ struct StageHarness {
         try FileManager.default.createDirectory(atPath: checkpoints, withIntermediateDirectories: true)
         let context = StageContext(stage: stage, params: resolved, inputs: Dictionary(uniqueKeysWithValues: inputs), inputOrder: inputs.map(\.0),
                                    outputDirectory: output, checkpointDirectory: checkpoints, baseDirectory: directory, seed: seed,
-                                   provenance: Provenance(stage: stage, kind: kind.signature.kind, fingerprint: "f", pipeline: "p"),
+                                   provenance: Provenance(stage: stage, kind: kind.signature.kind, fingerprint: "f"),
                                    report: { _ in })
         return try kind.run(context)
     }

@@ -220,7 +220,6 @@ extension Provenance {
         try group.setAttribute("producer_stage", .string(stage))
         try group.setAttribute("producer_kind", .string(kind))
         try group.setAttribute("fingerprint", .string(fingerprint))
-        try group.setAttribute("pipeline", .string(pipeline))
         try group.setAttribute("tool", .string("pipeline \(ToolVersion.current)"))
     }
 }

@@ -34,15 +34,14 @@ public struct Provenance: Sendable {
     public let kind: String
     /// Its fingerprint.
     public let fingerprint: String
-    /// The pipeline's name.
-    public let pipeline: String
 
-    /// Creates provenance.
-    public init(stage: String, kind: String, fingerprint: String, pipeline: String) {
+    /// Creates provenance. It holds only what the fingerprint determines: two pipelines that share a cache and
+    /// a stage share its artifact, so a pipeline's name stamped in would make the bytes (and every downstream
+    /// fingerprint) depend on which pipeline ran first. The lockfile names the pipeline.
+    public init(stage: String, kind: String, fingerprint: String) {
         self.stage = stage
         self.kind = kind
         self.fingerprint = fingerprint
-        self.pipeline = pipeline
     }
 }
 
