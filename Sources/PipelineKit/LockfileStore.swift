@@ -38,7 +38,7 @@ public enum LockfileStore {
             "stages": .map(lockfile.stages.mapValues { record in
                 .map([
                     "kind": .string(record.kind), "fingerprint": .string(record.fingerprint), "seed": .int(Int(record.seed)),
-                    "params": .map(record.params), "inputs": hashes(record.inputs), "files": hashes(record.files),
+                    "params": .map(record.params), "inputs": hashes(record.inputs), "sources": hashes(record.sources), "files": hashes(record.files),
                     "outputs": .map(record.outputs.mapValues { .map(["type": .string($0.type), "hash": .string($0.hash), "bytes": .int(Int($0.bytes))]) }),
                     "metrics": .map(record.metrics.mapValues { .double($0) }), "seconds": .double(record.seconds),
                 ])

@@ -57,7 +57,7 @@ struct StageExecution: Sendable {
                              baseDirectory: pipeline.spec.baseDirectory, params: node.spec.params)
         }
         return StageRecord(kind: node.spec.kind, fingerprint: fingerprintInputs.fingerprint, seed: pipeline.spec.seed, params: node.spec.params,
-                           inputs: inputHashes, files: fingerprintInputs.files, outputs: run.outputs, metrics: run.metrics, seconds: run.seconds)
+                           inputs: inputHashes, sources: fingerprintInputs.sources, files: fingerprintInputs.files, outputs: run.outputs, metrics: run.metrics, seconds: run.seconds)
     }
 
     /// Restores or computes `node`. `started` is called just before computing; `report` receives the
@@ -74,7 +74,7 @@ struct StageExecution: Sendable {
         let fingerprint = fingerprintInputs.fingerprint
         func stageRecord(_ run: RunRecord) -> StageRecord {
             StageRecord(kind: node.spec.kind, fingerprint: fingerprint, seed: pipeline.spec.seed, params: node.spec.params,
-                        inputs: inputHashes, files: fingerprintInputs.files, outputs: run.outputs, metrics: run.metrics, seconds: run.seconds)
+                        inputs: inputHashes, sources: fingerprintInputs.sources, files: fingerprintInputs.files, outputs: run.outputs, metrics: run.metrics, seconds: run.seconds)
         }
 
         if !force, let cached = cache.runRecord(fingerprint) {

@@ -8,8 +8,13 @@ enum StageFingerprint {
     /// Fingerprint inputs for `node`, given the content hash of each bound input by key.
     static func inputs(for node: StageNode, seed: UInt64, inputHashes: [String: String], baseDirectory: String) throws -> FingerprintInputs {
         FingerprintInputs(stage: node.name, kind: node.spec.kind, kindVersion: node.signature.version, params: node.spec.params, seed: seed,
-                          inputs: inputHashes, files: try fileHashes(for: node, baseDirectory: baseDirectory),
+                          inputs: inputHashes, sources: sources(of: node), files: try fileHashes(for: node, baseDirectory: baseDirectory),
                           pluginVersions: node.signature.pluginVersions(node.spec.params))
+    }
+
+    /// Where each bound input comes from, `stage.output`, by key.
+    static func sources(of node: StageNode) -> [String: String] {
+        Dictionary(node.inputs.map { ($0.key, "\($0.stage).\($0.output)") }, uniquingKeysWith: { _, last in last })
     }
 
     /// Content hashes of the files named by path parameters, keyed `param` or `param[i]` for lists.

@@ -23,6 +23,10 @@ public struct FingerprintInputs: Sendable, Equatable {
     public let seed: UInt64
     /// Content hash of each bound input, by the key the stage sees.
     public let inputs: [String: String]
+    /// Where each bound input comes from, `stage.output`, by key. Stages name their sources in what they write
+    /// (a model's `trained_on`, a transform's `fitted_on`), so the same bytes from a differently named stage
+    /// are a different result.
+    public let sources: [String: String]
     /// Content hash of each file a path parameter names, by parameter.
     public let files: [String: String]
     /// Versions of the plug-ins the parameters select, past version 1 (`StageSignature.pluginVersions`).
@@ -30,19 +34,22 @@ public struct FingerprintInputs: Sendable, Equatable {
 
     /// Creates fingerprint inputs.
     public init(stage: String, kind: String, kindVersion: Int, params: [String: ParamValue], seed: UInt64,
-                inputs: [String: String], files: [String: String], pluginVersions: [String: Int] = [:]) {
+                inputs: [String: String], sources: [String: String] = [:], files: [String: String],
+                pluginVersions: [String: Int] = [:]) {
         self.stage = stage
         self.kind = kind
         self.kindVersion = kindVersion
         self.params = params
         self.seed = seed
         self.inputs = inputs
+        self.sources = sources
         self.files = files
         self.pluginVersions = pluginVersions
     }
 
-    /// The canonical text that is hashed. `plugin_versions` appears only when a plug-in is past version 1, so
-    /// bumping one plug-in's version changes the fingerprints of the stages using it and of no other.
+    /// The canonical text that is hashed. `sources` appears only for a stage with inputs, and `plugin_versions`
+    /// only when a plug-in is past version 1, so bumping one plug-in's version changes the fingerprints of the
+    /// stages using it and of no other.
     public var canonicalText: String {
         var fields: [String: ParamValue] = [
             "format": .int(Self.storeFormatVersion),
@@ -54,6 +61,7 @@ public struct FingerprintInputs: Sendable, Equatable {
             "inputs": .map(inputs.mapValues { .string($0) }),
             "files": .map(files.mapValues { .string($0) }),
         ]
+        if !sources.isEmpty { fields["sources"] = .map(sources.mapValues { .string($0) }) }
         if !pluginVersions.isEmpty { fields["plugin_versions"] = .map(pluginVersions.mapValues { .int($0) }) }
         return ParamValue.map(fields).canonicalJSON
     }

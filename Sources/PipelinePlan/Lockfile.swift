@@ -31,6 +31,8 @@ public struct StageRecord: Codable, Sendable, Equatable {
     public var params: [String: ParamValue]
     /// Content hash of each input, by key.
     public var inputs: [String: String]
+    /// Where each input came from, `stage.output`, by key (empty in lockfiles written before it was recorded).
+    public var sources: [String: String]
     /// Content hash of each file named by a path parameter.
     public var files: [String: String]
     /// Each output's type, content hash and size (the same entries as the cache's run record).
@@ -42,15 +44,33 @@ public struct StageRecord: Codable, Sendable, Equatable {
 
     /// Creates a record.
     public init(kind: String, fingerprint: String, seed: UInt64, params: [String: ParamValue], inputs: [String: String],
-                files: [String: String], outputs: [String: StoredObject], metrics: [String: Double], seconds: Double) {
+                sources: [String: String] = [:], files: [String: String], outputs: [String: StoredObject],
+                metrics: [String: Double], seconds: Double) {
         self.kind = kind
         self.fingerprint = fingerprint
         self.seed = seed
         self.params = params
         self.inputs = inputs
+        self.sources = sources
         self.files = files
         self.outputs = outputs
         self.metrics = metrics
         self.seconds = seconds
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case kind, fingerprint, seed, params, inputs, sources, files, outputs, metrics, seconds
+    }
+
+    /// Decodes a record; `sources` may be absent (older lockfiles).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(kind: try c.decode(String.self, forKey: .kind), fingerprint: try c.decode(String.self, forKey: .fingerprint),
+                  seed: try c.decode(UInt64.self, forKey: .seed), params: try c.decode([String: ParamValue].self, forKey: .params),
+                  inputs: try c.decode([String: String].self, forKey: .inputs),
+                  sources: try c.decodeIfPresent([String: String].self, forKey: .sources) ?? [:],
+                  files: try c.decode([String: String].self, forKey: .files),
+                  outputs: try c.decode([String: StoredObject].self, forKey: .outputs),
+                  metrics: try c.decode([String: Double].self, forKey: .metrics), seconds: try c.decode(Double.self, forKey: .seconds))
     }
 }

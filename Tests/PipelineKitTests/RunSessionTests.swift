@@ -25,6 +25,10 @@ final class RunSessionTests: XCTestCase {
         XCTAssertGreaterThan(lock.stages["evaluate"]!.metrics["accuracy"]!, 0.95)
         XCTAssertEqual(lock.stages["split"]!.metrics["train_rows"], 108)   // 180 rows · 0.6
         XCTAssertEqual(lock.stages["split"]!.metrics["test_rows"], 36)
+        // Each input's source, as the stage declared it (`scale.train`), is recorded beside its content hash.
+        XCTAssertEqual(lock.stages["train"]!.sources, ["train": "scale.train", "validation": "scale.validation"])
+        XCTAssertEqual(lock.stages["evaluate"]!.sources, ["model": "train.model", "test": "scale.test"])
+        XCTAssertEqual(lock.stages["data"]!.sources, [:])
 
         let sink = RecordingSink()
         let second = try bench.run(events: sink)

@@ -185,3 +185,21 @@ extension FingerprintTests {
         XCTAssertNotEqual(v2.fingerprint, v3.fingerprint)
     }
 }
+
+extension FingerprintTests {
+    func testInputSourcesAreInItOnlyForStagesWithInputs() {
+        let sourced = FingerprintInputs(stage: "m", kind: "k", kindVersion: 1, params: [:], seed: 0, inputs: ["train": "ab12"],
+                                        sources: ["train": "split.train"], files: [:])
+        XCTAssertEqual(sourced.canonicalText,
+                       #"{"files":{},"format":2,"inputs":{"train":"ab12"},"kind":"k","kind_version":1,"params":{},"seed":"0","sources":{"train":"split.train"},"stage":"m"}"#)
+        // The same bytes from a differently named stage or output are another result: stages write their
+        // sources' names into what they produce (a model's trained_on).
+        let renamedStage = FingerprintInputs(stage: "m", kind: "k", kindVersion: 1, params: [:], seed: 0, inputs: ["train": "ab12"],
+                                             sources: ["train": "split2.train"], files: [:])
+        let otherOutput = FingerprintInputs(stage: "m", kind: "k", kindVersion: 1, params: [:], seed: 0, inputs: ["train": "ab12"],
+                                            sources: ["train": "split.test"], files: [:])
+        XCTAssertNotEqual(sourced.fingerprint, renamedStage.fingerprint)
+        XCTAssertNotEqual(sourced.fingerprint, otherOutput.fingerprint)
+        XCTAssertNotEqual(renamedStage.fingerprint, otherOutput.fingerprint)
+    }
+}

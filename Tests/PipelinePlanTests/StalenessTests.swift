@@ -8,15 +8,17 @@ final class StalenessTests: XCTestCase {
     private let inputHashes = ["train": "aaaa1111aaaa1111", "test": "bbbb2222bbbb2222"]
     private let fileHashes = ["file": "cccc3333cccc3333"]
 
+    private let sources = ["train": "split.train", "test": "split.test"]
+
     private func current(params: [String: ParamValue]? = nil, seed: UInt64 = 7, inputs: [String: String]? = nil,
-                         files: [String: String]? = nil, kindVersion: Int = 1) -> FingerprintInputs {
+                         sources: [String: String]? = nil, files: [String: String]? = nil, kindVersion: Int = 1) -> FingerprintInputs {
         FingerprintInputs(stage: "m", kind: "fit", kindVersion: kindVersion, params: params ?? self.params, seed: seed,
-                          inputs: inputs ?? inputHashes, files: files ?? fileHashes)
+                          inputs: inputs ?? inputHashes, sources: sources ?? self.sources, files: files ?? fileHashes)
     }
 
     /// A record of exactly `current()` having run, with one output.
     private func record() -> StageRecord {
-        StageRecord(kind: "fit", fingerprint: current().fingerprint, seed: 7, params: params, inputs: inputHashes, files: fileHashes,
+        StageRecord(kind: "fit", fingerprint: current().fingerprint, seed: 7, params: params, inputs: inputHashes, sources: sources, files: fileHashes,
                     outputs: ["model": StoredObject(type: "model", hash: "dddd", bytes: 10)], metrics: ["accuracy": 0.9], seconds: 1.5)
     }
 
@@ -83,6 +85,26 @@ final class StalenessTests: XCTestCase {
         XCTAssertEqual(found.map(\.description), ["file of 'file' changed: cccc3333cccc -> 9999"])
     }
 
+    func testInputTakenFromAnotherStageWithTheSameBytes() {
+        var moved = sources
+        moved["train"] = "resplit.train"
+        let found = reasons(current: current(sources: moved), record: record())
+        XCTAssertEqual(found, [.sourceChanged("train", from: "split.train", to: "resplit.train")])
+        XCTAssertEqual(found.map(\.description), ["input 'train' now comes from resplit.train (was split.train)"])
+    }
+
+    func testALockfileWithoutSourcesReportsTheToolChange() throws {
+        // A record written before sources were recorded: its fingerprint was computed without them.
+        let old = FingerprintInputs(stage: "m", kind: "fit", kindVersion: 1, params: params, seed: 7, inputs: inputHashes, files: fileHashes)
+        let text = """
+        {"kind":"fit","fingerprint":"\(old.fingerprint)","seed":7,"params":{"epochs":2,"lr":0.5},"inputs":{"train":"aaaa1111aaaa1111","test":"bbbb2222bbbb2222"},
+         "files":{"file":"cccc3333cccc3333"},"outputs":{"model":{"type":"model","hash":"dddd","bytes":10}},"metrics":{},"seconds":1}
+        """
+        let decoded = try JSONDecoder().decode(StageRecord.self, from: Data(text.utf8))
+        XCTAssertEqual(decoded.sources, [:])
+        XCTAssertEqual(reasons(current: current(), record: decoded), [.implementationChanged])
+    }
+
     func testOutputMissing() {
         let found = reasons(current: current(), record: record(), outputExists: { $0.hash != "dddd" })
         XCTAssertEqual(found, [.outputMissing("model")])
@@ -124,5 +146,6 @@ final class StalenessTests: XCTestCase {
         XCTAssertEqual(decoded.stages["m"]?.params["epochs"], .int(2))
         XCTAssertEqual(decoded.stages["m"]?.outputs, record().outputs)
         XCTAssertEqual(decoded.stages["m"]?.fingerprint, record().fingerprint)
+        XCTAssertEqual(decoded.stages["m"]?.sources, sources)
     }
 }
