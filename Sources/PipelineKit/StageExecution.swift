@@ -29,7 +29,7 @@ struct StageExecution: Sendable {
     }
 
     /// The fingerprint inputs and bound inputs of `node`, given the records of its upstream stages.
-    func prepare(_ node: StageNode, upstream: (String) -> StageRecord?) throws -> (FingerprintInputs, [String: StageInput], [String: String]) {
+    func prepare(_ node: StageNode, upstream: (String) -> StageRecord?) throws -> (FingerprintInputs, [String: StageInput]) {
         let cache = pipeline.workspace.cache
         var inputHashes: [String: String] = [:]
         var inputs: [String: StageInput] = [:]
@@ -42,7 +42,7 @@ struct StageExecution: Sendable {
         }
         let fingerprint = try StageFingerprint.inputs(for: node, seed: pipeline.spec.seed, inputHashes: inputHashes,
                                                       baseDirectory: pipeline.spec.baseDirectory)
-        return (fingerprint, inputs, inputHashes)
+        return (fingerprint, inputs)
     }
 
     /// The record of `node` when its run cache entry exists (restoring its outputs into the workspace when
@@ -50,14 +50,13 @@ struct StageExecution: Sendable {
     func cached(_ node: StageNode, upstream: (String) -> StageRecord?, restore: Bool) throws -> StageRecord? {
         let cache = pipeline.workspace.cache
         guard let kind = pipeline.catalog.kind(node.spec.kind) else { throw StageError("no implementation for kind '\(node.spec.kind)'") }
-        let (fingerprintInputs, _, inputHashes) = try prepare(node, upstream: upstream)
+        let fingerprintInputs = try prepare(node, upstream: upstream).0
         guard let run = cache.runRecord(fingerprintInputs.fingerprint) else { return nil }
         if restore {
             try kind.restore(outputs: run.outputs.mapValues { cache.objectPath($0.hash) },
                              baseDirectory: pipeline.spec.baseDirectory, params: node.spec.params)
         }
-        return StageRecord(kind: node.spec.kind, fingerprint: fingerprintInputs.fingerprint, seed: pipeline.spec.seed, params: node.spec.params,
-                           inputs: inputHashes, sources: fingerprintInputs.sources, files: fingerprintInputs.files, outputs: run.outputs, metrics: run.metrics, seconds: run.seconds)
+        return StageRecord(ran: fingerprintInputs, run)
     }
 
     /// Restores or computes `node`. `started` is called just before computing; `report` receives the
@@ -70,12 +69,9 @@ struct StageExecution: Sendable {
                  started: () -> Void, report: @escaping @Sendable (StageEvent) -> Void) throws -> Result {
         let cache = pipeline.workspace.cache
         guard let kind = pipeline.catalog.kind(node.spec.kind) else { throw StageError("no implementation for kind '\(node.spec.kind)'") }
-        let (fingerprintInputs, inputs, inputHashes) = try prepare(node, upstream: upstream)
+        let (fingerprintInputs, inputs) = try prepare(node, upstream: upstream)
         let fingerprint = fingerprintInputs.fingerprint
-        func stageRecord(_ run: RunRecord) -> StageRecord {
-            StageRecord(kind: node.spec.kind, fingerprint: fingerprint, seed: pipeline.spec.seed, params: node.spec.params,
-                        inputs: inputHashes, sources: fingerprintInputs.sources, files: fingerprintInputs.files, outputs: run.outputs, metrics: run.metrics, seconds: run.seconds)
-        }
+        func stageRecord(_ run: RunRecord) -> StageRecord { StageRecord(ran: fingerprintInputs, run) }
 
         if !force, let cached = cache.runRecord(fingerprint) {
             try kind.restore(outputs: cached.outputs.mapValues { cache.objectPath($0.hash) },

@@ -58,6 +58,14 @@ public struct StageRecord: Codable, Sendable, Equatable {
         self.seconds = seconds
     }
 
+    /// The record of `run`, made under `declared`: kind, fingerprint, seed, parameters, input and file hashes and
+    /// sources are the fingerprint's, so the lockfile says exactly what the cache key covered.
+    public init(ran declared: FingerprintInputs, _ run: RunRecord) {
+        self.init(kind: declared.kind, fingerprint: declared.fingerprint, seed: declared.seed, params: declared.params,
+                  inputs: declared.inputs, sources: declared.sources, files: declared.files, outputs: run.outputs,
+                  metrics: run.metrics, seconds: run.seconds)
+    }
+
     private enum CodingKeys: String, CodingKey {
         case kind, fingerprint, seed, params, inputs, sources, files, outputs, metrics, seconds
     }

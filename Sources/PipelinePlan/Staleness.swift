@@ -17,7 +17,7 @@ public enum StaleReason: Sendable, Equatable, CustomStringConvertible {
     /// An input's content changed (or it was newly bound, or is no longer bound: `to` is nil).
     case inputChanged(String, from: String?, to: String?)
     /// An input is now taken from another upstream stage or output (`stage.output`), though its key stayed.
-    case sourceChanged(String, from: String, to: String?)
+    case sourceChanged(String, from: String, to: String)
     /// A file named by a path parameter changed.
     case fileChanged(String, from: String?, to: String)
     /// Upstream stages will run first, so this stage's inputs are not known yet.
@@ -36,7 +36,7 @@ public enum StaleReason: Sendable, Equatable, CustomStringConvertible {
         case let .paramChanged(key, a, b): return "param '\(key)' changed: \(a?.description ?? "unset") -> \(b?.description ?? "unset")"
         case let .seedChanged(a, b): return "seed changed: \(a) -> \(b)"
         case let .inputChanged(key, a, b): return "input '\(key)' changed: \(short(a)) -> \(short(b))"
-        case let .sourceChanged(key, a, b): return "input '\(key)' now comes from \(b ?? "nowhere") (was \(a))"
+        case let .sourceChanged(key, a, b): return "input '\(key)' now comes from \(b) (was \(a))"
         case let .fileChanged(key, a, b): return "file of '\(key)' changed: \(short(a)) -> \(short(b))"
         case let .upstreamStale(names): return "upstream will run: \(names.joined(separator: ", "))"
         case let .outputMissing(name): return "output '\(name)' missing from the cache"
@@ -64,10 +64,10 @@ public enum Staleness {
             for key in Set(current.inputs.keys).union(record.inputs.keys).sorted() where current.inputs[key] != record.inputs[key] {
                 reasons.append(.inputChanged(key, from: record.inputs[key], to: current.inputs[key]))
             }
-            // Lockfiles written before sources were recorded have none; their fingerprints differ anyway
-            // and the change is reported as the tool's.
-            for key in record.sources.keys.sorted() where current.sources[key] != record.sources[key] && current.inputs[key] != nil {
-                reasons.append(.sourceChanged(key, from: record.sources[key]!, to: current.sources[key]))
+            // An input no longer bound is an input change (above). Lockfiles written before sources were
+            // recorded have none; their fingerprints differ anyway and the change is reported as the tool's.
+            for (key, was) in record.sources.sorted(by: { $0.key < $1.key }) {
+                if let now = current.sources[key], now != was { reasons.append(.sourceChanged(key, from: was, to: now)) }
             }
             for key in current.files.keys.sorted() where current.files[key] != record.files[key] {
                 reasons.append(.fileChanged(key, from: record.files[key], to: current.files[key]!))

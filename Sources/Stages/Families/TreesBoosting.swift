@@ -9,8 +9,7 @@ import PipelineStore
 /// Early stopping scores the loss on the stage's `validation` input, or on `validation_fraction` of the
 /// training rows held out by a seeded shuffle (not stratified), and keeps every tree fitted up to the stop.
 struct HistGradientBoostingFamily: ModelFamily {
-    /// 2: features with more distinct values than bins are cut at scikit-learn 1.9's quantiles (averaged_inverted_cdf).
-    var version: Int { 2 }
+    var version: Int { TreesParameters.binningVersion }
     var declaration: UnionVariant {
         UnionVariant("hist_gradient_boosting", fields: [
             ParamDecl("max_iter", .int(min: 1), default: .int(100), help: "Boosting iterations (each fits one tree per class, or one)."),
@@ -73,8 +72,7 @@ struct HistGradientBoostingFamily: ModelFamily {
 /// `adaboost`: SAMME boosting of shallow CART trees (scikit-learn's AdaBoostClassifier(algorithm="SAMME")
 /// with DecisionTreeClassifier(max_depth=d) as the base).
 struct AdaBoostFamily: ModelFamily {
-    /// 2: features with more distinct values than bins are cut at scikit-learn 1.9's quantiles (averaged_inverted_cdf).
-    var version: Int { 2 }
+    var version: Int { TreesParameters.binningVersion }
     var declaration: UnionVariant {
         UnionVariant("adaboost", fields: [
             ParamDecl("n_estimators", .int(min: 1), default: .int(50), help: "Boosting rounds (fewer if a tree is perfect or no better than chance)."),

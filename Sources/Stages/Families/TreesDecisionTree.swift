@@ -8,8 +8,7 @@ import PipelineStore
 /// distinct values in a feature (always so for 8-bit pixels) every bin is one value and the thresholds
 /// are exactly scikit-learn's midpoints, so the tree is the exact-CART tree (see `FeatureBins`).
 struct DecisionTreeFamily: ModelFamily {
-    /// 2: features with more distinct values than bins are cut at scikit-learn 1.9's quantiles (averaged_inverted_cdf).
-    var version: Int { 2 }
+    var version: Int { TreesParameters.binningVersion }
     var declaration: UnionVariant {
         UnionVariant("decision_tree", fields: TreesParameters.treeFields(maxFeaturesHelp: "Features examined per split: sqrt, log2, all (default), a count, or a fraction in (0, 1].")
                      + [TreesParameters.permutationField],

@@ -3,6 +3,11 @@ import PipelineSpec
 
 /// YAML options shared by the tree families, and their translation into `TreeOptions`.
 enum TreesParameters {
+    /// The implementation version of every family that bins features with `FeatureBins` (their `version`).
+    /// 2: features with more distinct values than bins are cut at scikit-learn 1.9's quantiles
+    /// (averaged_inverted_cdf), not midpoint percentiles.
+    static let binningVersion = 2
+
     static let maxFeatures: ParamType = .oneOf([.choice(["sqrt", "log2", "all"]), .int(min: 1), .number(min: 0, max: 1, exclusiveMin: true)])
 
     /// Options of one CART tree (decision_tree, and the trees of random_forest / bagging / adaboost).

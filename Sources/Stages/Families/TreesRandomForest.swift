@@ -10,8 +10,7 @@ import PipelineStore
 /// the same uint8 histograms as `decision_tree` (exact for ≤ max_bins distinct values per feature).
 /// The out-of-bag score (accuracy or R² on rows each tree did not draw) is a fit metric.
 struct RandomForestFamily: ModelFamily {
-    /// 2: features with more distinct values than bins are cut at scikit-learn 1.9's quantiles (averaged_inverted_cdf).
-    var version: Int { 2 }
+    var version: Int { TreesParameters.binningVersion }
     var declaration: UnionVariant {
         UnionVariant("random_forest", fields: [
             ParamDecl("n_estimators", .int(min: 1), default: .int(100), help: "Number of trees."),

@@ -34,7 +34,7 @@ public struct CrossValidateStage: StageKind {
             inputs: [InputRule(.dataset)],
             outputs: { _ in [OutputDecl("metrics", .metrics), OutputDecl("summary", .metrics)] },
             check: { context in Self.check(context) },
-            pluginVersions: { params in ModelFamilyCatalog.builtIn.versions(in: .map(params)) })
+            pluginVersions: ModelFamilyCatalog.builtInVersions)
     }
 
     static func check(_ context: KindCheckContext) -> [KindProblem] {

@@ -33,7 +33,7 @@ public struct SearchStage: StageKind {
             check: { context in Self.check(context) },
             // Families a `space:` chooses among (`cv.model.type: [random_forest, svm]`); the objective stage's own
             // model reaches the search's fingerprint through its output's content hash.
-            pluginVersions: { params in ModelFamilyCatalog.builtIn.versions(in: .map(params)) })
+            pluginVersions: ModelFamilyCatalog.builtInVersions)
     }
 
     static func check(_ context: KindCheckContext) -> [KindProblem] {

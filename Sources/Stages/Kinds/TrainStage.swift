@@ -53,7 +53,7 @@ public struct TrainStage: StageKind {
             inputs: [InputRule(.dataset, min: 1, max: 2), InputRule(.model, min: 0, max: 2)],
             outputs: { _ in [OutputDecl("model", .model)] },
             check: { context in Self.check(context) },
-            pluginVersions: { params in ModelFamilyCatalog.builtIn.versions(in: .map(params)) })
+            pluginVersions: ModelFamilyCatalog.builtInVersions)
     }
 
     static func check(_ context: KindCheckContext) -> [KindProblem] {

@@ -185,6 +185,10 @@ public struct ModelFamilyCatalog: Sendable {
         return found
     }
 
+    /// `StageSignature.pluginVersions` of a kind whose parameters name built-in families (train, cross_validate,
+    /// search): the versions of those past 1, found anywhere in the parameters.
+    static let builtInVersions: @Sendable ([String: ParamValue]) -> [String: Int] = { params in builtIn.versions(in: .map(params)) }
+
     /// The `model:` variants of every family, in registration order.
     public var declarations: [UnionVariant] { order.map { families[$0]!.declaration } }
 }
